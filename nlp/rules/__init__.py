@@ -1,0 +1,74 @@
+"""Rules are data: YAML files beside this module, validated on load, loaded once.
+
+Every file has the shape::
+
+    description: what the file holds
+    rules:
+      - id: unique-id            # stable, used as a record's `source`
+        examples: [ ... ]        # at least one example of text the rule is about
+        ...                      # keys that the file's consumer requires
+
+`load(name, required=(...))` returns the list of rule dicts, after checking that
+every rule has a unique `id`, a non-empty `examples` list and the required keys.
+A broken file raises RuleError naming the file and the rule, at import time of
+the consumer, never in the middle of an extraction.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+RULES_DIR = Path(__file__).resolve().parent
+
+
+class RuleError(ValueError):
+    """A rules file is malformed."""
+
+
+def _validate(name: str, data: Any, required: tuple[str, ...]) -> list[dict[str, Any]]:
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise RuleError(f"{name}.yml: top level must be a mapping with a 'rules' list")
+    seen: set[str] = set()
+    rules = data["rules"]
+    for i, rule in enumerate(rules):
+        where = f"{name}.yml rule #{i}"
+        if not isinstance(rule, dict):
+            raise RuleError(f"{where}: must be a mapping")
+        rid = rule.get("id")
+        if not isinstance(rid, str) or not rid:
+            raise RuleError(f"{where}: missing 'id'")
+        where = f"{name}.yml rule {rid!r}"
+        if rid in seen:
+            raise RuleError(f"{where}: duplicate id")
+        seen.add(rid)
+        ex = rule.get("examples")
+        if not isinstance(ex, list) or not ex:
+            raise RuleError(f"{where}: 'examples' must be a non-empty list")
+        missing = [k for k in required if k not in rule]
+        if missing:
+            raise RuleError(f"{where}: missing keys {missing}")
+    return rules
+
+
+@lru_cache(maxsize=None)
+def _load(name: str, required: tuple[str, ...]) -> tuple[dict[str, Any], ...]:
+    path = RULES_DIR / f"{name}.yml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise RuleError(f"rules file not found: {path}") from exc
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{name}.yml: invalid YAML: {exc}") from exc
+    return tuple(_validate(name, data, required))
+
+
+def load(name: str, required: Iterable[str] = ()) -> tuple[dict[str, Any], ...]:
+    """The validated rules of `nlp/rules/<name>.yml` (cached: compiled once per process)."""
+    return _load(name, tuple(required))
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in RULES_DIR.glob("*.yml"))
