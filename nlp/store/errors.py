@@ -1,0 +1,35 @@
+"""The store's exceptions: each one a clear one-line message for the CLI and the app."""
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+
+class StoreError(Exception):
+    """The database cannot be used as asked: locked, read-only, corrupt, newer schema, ..."""
+
+
+class ConflictError(StoreError):
+    """A review based on a stale version; `.current` is the record as stored now."""
+
+    def __init__(self, message: str, current: dict[str, Any] | None):
+        super().__init__(message)
+        self.current = current
+
+
+class ValidationError(StoreError):
+    """A review change that breaks the record contract (value not a number, unknown role, ...)."""
+
+
+def explain(exc: sqlite3.Error, path: str) -> StoreError:
+    """Turn an sqlite3 error into a StoreError whose message says what to do."""
+    msg = str(exc).lower()
+    if "locked" in msg or "busy" in msg:
+        return StoreError(f"{path}: database is locked by another process (an ingest?); try again when it has finished")
+    if "readonly" in msg or "read-only" in msg or "attempt to write" in msg:
+        return StoreError(f"{path}: database is read-only (file or folder permissions); open it read-only or fix the permissions")
+    if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
+        return StoreError(f"{path}: file is not a valid solieu database (corrupt or another format)")
+    if "unable to open" in msg:
+        return StoreError(f"{path}: cannot open the database file (missing folder or no permission)")
+    return StoreError(f"{path}: database error: {exc}")

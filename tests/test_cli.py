@@ -1,0 +1,97 @@
+"""`solieu extract` / `eval` as a user runs them: real files, real process, stderr lines."""
+import json
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+
+from tests.paths import GOLD_DEV, SEEDS
+
+SEED = SEEDS / "004_1f71ccbc9811faa5.txt"
+
+
+def solieu(*args, stdin: bytes | None = None):
+    return subprocess.run([sys.executable, "-m", "nlp", *args], input=stdin, capture_output=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def seed_output():
+    p = solieu("extract", str(SEED), "--with-text")
+    assert p.returncode == 0, p.stderr.decode()
+    return json.loads(p.stdout.decode().splitlines()[0])
+
+
+def test_extract_jsonl_has_header_text_and_records(seed_output):
+    doc = seed_output["doc"]
+    assert doc["id"] == SEED.stem and doc["path"].endswith(SEED.name) and len(doc["sha256"]) == 64
+    text = seed_output["text"]
+    assert text == unicodedata.normalize("NFC", SEED.read_text(encoding="utf-8"))
+    recs = seed_output["records"]
+    assert any(r["type"] == "legal_ref" and r["id"] == "82/2024/NĐ-CP" for r in recs)
+    for r in recs:
+        assert text[r["start"]:r["end"]] == r["text"]
+        s, e = r["sentence"]
+        assert s <= r["start"] and r["end"] <= e
+        assert 0 <= r["confidence"] <= 1 and r["source"]
+
+
+REQUIRED = {
+    "figure": {"value", "total", "unit", "role", "comparator", "indicator", "year"},
+    "legal_ref": {"doc_type", "number", "year", "code", "issued", "id", "refers_to", "relations"},
+}
+
+
+def test_every_record_carries_every_guideline_field(seed_output):
+    for r in seed_output["records"]:
+        if r["type"] in REQUIRED:
+            assert REQUIRED[r["type"]] | {"start", "end", "text", "sentence", "confidence", "source"} <= set(r)
+
+
+def test_bad_files_get_one_line_each_and_others_still_run(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n", encoding="utf-8")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"\x00\x01\x02\xff" * 100)
+    bad_utf8 = tmp_path / "latin.txt"
+    bad_utf8.write_bytes("Nghị định số 82".encode("utf-8") + b"\xff\xfe abc")
+    unsupported = tmp_path / "x.xyz"
+    unsupported.write_text("hello", encoding="utf-8")
+    missing = tmp_path / "nope.txt"
+    p = solieu("extract", str(empty), str(SEED), str(binary), str(bad_utf8), str(unsupported), str(missing))
+    assert p.returncode == 1
+    err = p.stderr.decode().strip().splitlines()
+    assert len(err) == 5, err
+    assert "Traceback" not in p.stderr.decode()
+    for path, line in zip([empty, binary, bad_utf8, unsupported, missing], err):
+        assert str(path) in line
+    out = [json.loads(x) for x in p.stdout.decode().splitlines()]
+    assert [o["doc"]["id"] for o in out] == [SEED.stem]
+
+
+def test_stdin_and_csv(tmp_path):
+    p = solieu("extract", "-", "--format", "csv", stdin="Năm 2024, tỷ lệ đạt 42% theo Nghị định 82/2024/NĐ-CP.".encode())
+    assert p.returncode == 0, p.stderr.decode()
+    lines = p.stdout.decode().splitlines()
+    assert lines[0].startswith("doc,type,start,end,text")
+    assert any(",figure," in x and "42%" in x for x in lines[1:])
+    assert any(",legal_ref," in x and "82/2024/NĐ-CP" in x for x in lines[1:])
+
+
+def test_json_format_to_file(tmp_path):
+    out = tmp_path / "o.json"
+    p = solieu("extract", str(SEED), "--format", "json", "--out", str(out))
+    assert p.returncode == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert isinstance(data, list) and data[0]["doc"]["id"] == SEED.stem
+
+
+def test_eval_prints_scores_per_type():
+    p = solieu("eval", str(GOLD_DEV), str(SEEDS), "--json")
+    assert p.returncode == 0, p.stderr.decode()
+    data = json.loads(p.stdout)
+    assert data["documents"] == 5
+    for t in ("figure", "legal_ref"):
+        assert set(data[t]) >= {"precision", "recall", "f1", "fields"}
+    assert {"unit", "role", "comparator", "indicator", "year"} <= set(data["figure"]["fields"])
+    assert "id" in data["legal_ref"]["fields"]

@@ -1,0 +1,60 @@
+"""extract() is a pure function str -> list[Record] that never raises and keeps offsets exact."""
+import unicodedata
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from nlp.pipeline import extract
+from nlp.records import Figure, Ignored, LegalRef
+
+VI = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+pieces = st.sampled_from([
+    "Nghị định số 82/2024/NĐ-CP", "Quyết định 06/QĐ-TTg", "Đề án 06", "42%", "22,4%", "50.350 doanh nghiệp",
+    "43/53 dịch vụ", "ngày 16/9/2024", "năm 2025", "tối thiểu 70%", "48 nghìn", "16.000 tỷ đồng", "\n", ". ",
+    "02-NQ/TU", "Tổng số lượt xem: 12", "34-35%", " ", ",", "/", "\u0301", "<script>", "số",
+])
+viet = st.text(alphabet=VI + VI.upper() + "0123456789 .,;:/-%\n()", max_size=80)
+mixed = st.lists(st.one_of(pieces, viet), max_size=12).map("".join)
+
+
+def check(text):
+    records = extract(text)
+    assert isinstance(records, list)
+    for r in records:
+        assert isinstance(r, (Figure, LegalRef, Ignored))
+        assert text[r.start:r.end] == r.text
+        assert 0.0 <= r.confidence <= 1.0
+        d = r.to_dict()
+        assert d["start"] == r.start and d["type"] in ("figure", "legal_ref", "ignore")
+    return records
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mixed)
+def test_extract_on_genre_like_text(text):
+    check(text)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=200))
+def test_extract_never_raises_on_arbitrary_unicode(text):
+    check(text)
+
+
+def test_nfd_input_is_not_normalised_by_extract():
+    # extract indexes the text as given; normalising is the reader's job (nlp.text).
+    text = unicodedata.normalize("NFD", "Tỷ lệ đạt 42% theo Nghị định số 82/2024/NĐ-CP.")
+    check(text)
+
+
+def test_empty_and_blank_give_empty_list():
+    assert extract("") == [] and extract(" \n\t ") == []
+
+
+def test_a_sentence_gives_both_kinds():
+    text = "Theo Nghị định số 82/2024/NĐ-CP, năm 2024 tỷ lệ hồ sơ trực tuyến toàn trình đạt 42%."
+    recs = check(text)
+    kinds = {r.type for r in recs}
+    assert kinds == {"figure", "legal_ref"}
+    fig = next(r for r in recs if r.type == "figure")
+    assert fig.value == 42 and fig.unit == "%" and fig.role == "actual" and fig.year == 2024
+    assert fig.sentence == (0, len(text))

@@ -1,0 +1,28 @@
+"""Every rules file under nlp/rules loads and validates; broken files fail clearly."""
+import pytest
+
+from nlp import rules
+from nlp.rules import RuleError, _validate
+
+
+@pytest.mark.parametrize("name", rules.available())
+def test_rules_file_is_valid(name):
+    loaded = rules.load(name)
+    assert loaded, f"{name}.yml has no rules"
+    assert len({r["id"] for r in loaded}) == len(loaded)
+
+
+def test_rules_exist():
+    assert len(rules.available()) >= 4
+
+
+@pytest.mark.parametrize("data,msg", [
+    ({"rules": [{"examples": ["x"]}]}, "missing 'id'"),
+    ({"rules": [{"id": "a", "examples": []}]}, "examples"),
+    ({"rules": [{"id": "a", "examples": ["x"]}, {"id": "a", "examples": ["y"]}]}, "duplicate"),
+    ({"nope": 1}, "rules"),
+    ({"rules": [{"id": "a", "examples": ["x"]}]}, "missing keys"),
+])
+def test_invalid_rules_are_rejected(data, msg):
+    with pytest.raises(RuleError, match=msg):
+        _validate("t", data, ("pattern",) if msg == "missing keys" else ())
