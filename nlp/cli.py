@@ -42,11 +42,9 @@ def main(ctx: click.Context, db: str | None) -> None:
 
 # ---------------------------------------------------------------- extract
 def _read(path: str):
-    from .text import document_from_bytes, read_document
+    from .text import read_document
 
-    if path == "-":
-        return document_from_bytes(sys.stdin.buffer.read(), "stdin.txt", doc_id="stdin")
-    return read_document(path)
+    return read_document(path)  # `-` is stdin, with the same size limit
 
 
 def extract_one(path: str, *, with_text: bool = False) -> dict[str, Any]:

@@ -41,6 +41,7 @@ def extract(text: str, *, role_model: Any = None) -> list[Record]:
     ignored: list[Ignored] = _stage("leftovers", leftovers.find_leftovers, text)
     sentences = _stage("sentences", split_sentences, text) or [(0, len(text))]
     refs: list[LegalRef] = _stage("legal", legal.find_legal_refs, text, sentences)
+    refs = [r for r in refs if not any(r.start < ig.end and ig.start < r.end for ig in ignored)]
     closed = [(r.start, r.end) for r in (*ignored, *refs)]
     figs: list[Figure] = _stage("figures", figures_mod.find_figures, text, sentences, exclude=closed)
 

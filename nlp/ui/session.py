@@ -16,7 +16,6 @@ log = logging.getLogger(__name__)
 
 _STORE_KEY = "_solieu_store"
 _STORE_ERROR_KEY = "_solieu_store_error"
-_REVIEWER_KEY = "reviewer_name"
 
 
 @st.cache_resource(show_spinner="Loading the role model…")
@@ -73,12 +72,7 @@ def _ingest_lock() -> threading.Lock:
     return threading.Lock()
 
 
-def _progress_fraction(args: tuple, kw: dict) -> tuple[float, str]:
-    """Read (done, total[, name]) from the ingest callback, whatever its exact shape."""
-    nums = [a for a in args if isinstance(a, int)]
-    done = kw.get("done", nums[0] if nums else 0)
-    total = kw.get("total", nums[1] if len(nums) > 1 else 0)
-    name = kw.get("name") or next((a for a in args if isinstance(a, str)), "")
+def _progress_label(done: int, total: int, name: str = "") -> tuple[float, str]:
     frac = min(max(done / total, 0.0), 1.0) if total else 0.0
     return frac, f"Loading the bundled corpus: {done}/{total} {name}".rstrip()
 
@@ -95,9 +89,8 @@ def ensure_corpus(s) -> int:
             if s.count_documents() == 0:
                 bar = st.progress(0.0, "Loading the bundled corpus…")
 
-                def cb(*args, **kw):
-                    frac, label = _progress_fraction(args, kw)
-                    bar.progress(frac, label)
+                def cb(done: int, total: int, name: str = "", *_: object) -> None:
+                    bar.progress(*_progress_label(done, total, name))
 
                 added = ensure_bundled_corpus(s, progress_cb=cb)
                 bar.empty()
@@ -105,11 +98,28 @@ def ensure_corpus(s) -> int:
     return added
 
 
+KEEP_PREFIX = "keep_"  # widget keys whose values outlive a page switch
+
+
+def keep_widget_state() -> None:
+    """Stop Streamlit from dropping the state of widgets on pages not shown this run.
+
+    Streamlit deletes a widget's state when a run does not draw it; re-assigning the
+    key (the documented work-around) keeps reviewer name and filters across pages.
+    """
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(KEEP_PREFIX):
+            st.session_state[key] = st.session_state[key]
+
+
+REVIEWER_KEY = KEEP_PREFIX + "reviewer"
+
+
+def reviewer_name() -> str:
+    return str(st.session_state.get(REVIEWER_KEY) or "").strip()
+
+
 def reviewer_input(container=st) -> str:
-    """The reviewer's name, a text input whose value outlives page switches in the session."""
-    key = "_reviewer_widget"
-    if key not in st.session_state:  # widget state is dropped when its page is left
-        st.session_state[key] = st.session_state.get(_REVIEWER_KEY, "")
-    name = container.text_input("Reviewer name", key=key, placeholder="your name (stored with each action)")
-    st.session_state[_REVIEWER_KEY] = name.strip()
-    return name.strip()
+    """The reviewer's name (text input), remembered for the whole session."""
+    container.text_input("Reviewer name", key=REVIEWER_KEY, placeholder="stored with each action")
+    return reviewer_name()

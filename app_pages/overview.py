@@ -1,0 +1,49 @@
+"""Overview of the corpus: documents, records by kind and review status, most-cited decrees."""
+from __future__ import annotations
+
+import streamlit as st
+
+from nlp.ui import session
+from nlp.ui.overview import status_chart, status_frame, top_cited_rows, totals
+
+PAGE_SIZE = 50
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+st.title("Corpus overview")
+store = session.require_store()
+stats = store.stats(top=10)
+t = totals(stats)
+
+m = st.columns(5)
+m[0].metric("Documents", f"{stats['documents']:,}",
+            help=f"{stats['duplicates']:,} of them are syndicated copies" if stats.get("duplicates") else None)
+m[1].metric("Records", f"{t['records']:,}")
+m[2].metric("Reviewed", f"{t['reviewed']:,}", help=f"{t['reviewed'] / t['records']:.0%} of records" if t["records"] else None)
+m[3].metric("Legal documents", f"{stats['legal_documents']:,}")
+m[4].metric("Flagged", f"{stats['flagged']:,}", help="reviewed records whose document changed since")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Records by kind and review status")
+    st.altair_chart(status_chart(status_frame(stats)), width="stretch")
+with right:
+    st.subheader("Most-cited legal documents")
+    rows = top_cited_rows(stats)
+    if not rows:
+        st.caption("No legal reference yet.")
+    for r in rows:
+        st.page_link("app_pages/search.py", label=f"{r['id']} — {_n(r['mentions'], 'mention')} in {_n(r['documents'], 'document')}",
+                     query_params={"q": r["id"], "tab": "decrees", "decree": r["id"]}, icon=":material/gavel:")
+
+st.subheader("Documents")
+pages = max(1, -(-stats["documents"] // PAGE_SIZE))
+page_no = st.number_input("Page", 1, pages, 1, key="overview_page") if pages > 1 else 1
+docs = store.list_documents(limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+st.dataframe(
+    [{"date": d.get("date"), "id": d["id"], "title": d.get("title"), "records": d.get("records"),
+      "copy of": d.get("duplicate_of")} for d in docs],
+    hide_index=True, width="stretch",
+)

@@ -1,0 +1,104 @@
+"""Upload: a file or pasted text -> highlighted article, records table, downloads, save."""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from nlp.export import to_csv, to_json
+from nlp.ui import session
+from nlp.ui.highlight import highlight_html, legend_html
+from nlp.ui.tables import counts_by_kind, figures_frame, legal_frame
+from nlp.ui.upload import ACCEPTED_TYPES, MB, load_pasted, load_upload
+
+STATE = "upload_current"  # {"key", "doc", "error", "records", "seconds", "saved"}
+
+st.title("Upload an article")
+st.caption("Figures, targets and legal-document references from a Vietnamese report or news article.")
+
+max_bytes = int(st.get_option("server.maxUploadSize")) * MB
+left, right = st.columns(2)
+# No `type=` filter: an unsupported file must reach our check and get a clear reason.
+uploaded = left.file_uploader(
+    "Article file",
+    help="Accepted: " + ", ".join(f".{t}" for t in ACCEPTED_TYPES) + f" (at most {max_bytes // MB} MB)",
+    key="upload_file",
+)
+with right.form("paste_form", border=False):
+    pasted = st.text_area("…or paste the text", height=120, key="paste_text")
+    pasted_go = st.form_submit_button("Extract pasted text", type="primary")
+
+
+def _process(key, loader) -> dict:
+    doc, error = loader()
+    state = {"key": key, "doc": doc, "error": error, "records": [], "seconds": 0.0, "saved": None}
+    if doc is not None:
+        t0 = time.perf_counter()
+        with st.spinner("Extracting figures and references…"):
+            state["records"] = session.extract_text(doc.text)
+        state["seconds"] = time.perf_counter() - t0
+    return state
+
+
+current = st.session_state.get(STATE)
+if uploaded is not None:
+    key = ("file", uploaded.file_id)
+    if not current or current["key"] != key:
+        current = _process(key, lambda: load_upload(uploaded.getvalue(), uploaded.name, max_bytes=max_bytes))
+elif pasted_go:
+    current = _process(("paste", hash(pasted)), lambda: load_pasted(pasted, max_bytes=max_bytes))
+elif current and current["key"][0] == "file":
+    current = None  # the file was removed from the uploader
+st.session_state[STATE] = current
+
+if not current:
+    st.info("Upload a file or paste a text to see what solieu finds in it.")
+    st.stop()
+if current["error"]:
+    st.error(current["error"])
+    st.stop()
+
+doc, records = current["doc"], current["records"]
+shown = [r for r in records if r.type != "ignore"]
+counts = counts_by_kind(records)
+
+st.subheader(doc.title or doc.id)
+m = st.columns(5)
+m[0].metric("Legal references", counts.get("legal_ref", 0))
+m[1].metric("Targets", counts.get("target", 0))
+m[2].metric("Results", counts.get("actual", 0))
+m[3].metric("Other figures", counts.get("other", 0))
+m[4].metric("Characters", f"{len(doc.text):,}")
+st.caption(f"Extracted in {current['seconds']:.2f} s.")
+
+st.html(legend_html())
+with st.container(height=520, border=True):
+    st.html(highlight_html(doc.text, records))
+
+fig_tab, legal_tab = st.tabs([f"Figures ({len(figures_frame(shown))})", f"Legal references ({len(legal_frame(shown))})"])
+with fig_tab:
+    st.dataframe(figures_frame(shown), hide_index=True, width="stretch")
+with legal_tab:
+    st.dataframe(legal_frame(shown), hide_index=True, width="stretch")
+
+c = st.columns([1, 1, 1, 3])
+c[0].download_button("Download JSON", to_json(records), file_name=f"{doc.id}.records.json",
+                     mime="application/json", on_click="ignore")
+c[1].download_button("Download CSV", to_csv(records), file_name=f"{doc.id}.records.csv",
+                     mime="text/csv", on_click="ignore")
+if c[2].button("Save to corpus", type="primary"):
+    store = session.store()
+    if store is None:
+        current["saved"] = ("error", f"The corpus database cannot be opened: {session.store_error()}")
+    else:
+        try:
+            result = store.add_document(doc, records)
+            current["saved"] = ("ok", result)
+        except Exception as exc:  # noqa: BLE001 - StoreError etc.: tell the user, keep the page
+            current["saved"] = ("error", f"Could not save {doc.id}: {exc}")
+if current["saved"]:
+    status, detail = current["saved"]
+    if status == "ok":
+        st.success(f"Saved to the corpus as **{doc.id}** " + (f"({detail})" if isinstance(detail, dict) else ""))
+    else:
+        st.error(detail)

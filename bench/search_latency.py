@@ -1,0 +1,105 @@
+"""Search latency on the scale store (made by bench/ingest_scale.py): p50/p95 per kind.
+
+Queries: decrees in user spellings (`nd 82/2024`, `nghi dinh 82`, `82/2024/nd-cp`, built
+from the store's most cited ids in rotation, plus fixed ones), free-text document queries
+(words and phrases) and figure indicator queries, at least 20 of each kind. Each query
+runs REPEAT times on a fresh read-only connection; all timings count (the first, cold
+one included). Target (issue 3): p95 < 50 ms.
+
+    python bench/search_latency.py [--db bench/results/scale.db] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import RESULTS, save  # noqa: E402
+
+FIXED_DECREES = [
+    "nghị định 82", "nd 82/2024", "qd 06/ttg", "de an 06", "ct 34", "luật 38", "thông tư 76",
+    "nghi dinh 46/2016", "nd 100", "quyết định 1012",
+]
+DOCUMENTS = [
+    "chuyển đổi số", "tăng trưởng kinh tế", '"dịch vụ công trực tuyến"', "giải ngân vốn đầu tư công",
+    "an toàn giao thông", "xuất khẩu gạo", "Hà Nội", "bảo hiểm xã hội", "giá xăng", "ngân hàng nhà nước lãi suất",
+    '"thủ tướng chính phủ"', "doanh nghiệp nhỏ và vừa", "du lịch lượt khách", "dinh duong tre em",
+    "bóng đá", "thị trường chứng khoán", "biến đổi khí hậu", "cải cách hành chính", "nông thôn mới",
+    "tham nhũng", "giáo dục đại học", "y tế cơ sở", "đường cao tốc", "điện lực", "thuế thu nhập",
+]
+FIGURES = [
+    "tỷ lệ", "tăng trưởng", "doanh thu", "kim ngạch xuất khẩu", "lượt khách", "GDP", "vốn đầu tư",
+    "lãi suất", "giá", "dân số", "học sinh", "bệnh nhân", "diện tích", "sản lượng", "lợi nhuận",
+    "ty le ho ngheo", "thu ngan sach", "người lao động", "doanh nghiệp", "tai nạn giao thông",
+    "cổ phiếu", "vốn điều lệ", "hộ nghèo", "xuất khẩu", "tín dụng",
+]
+
+
+def decree_queries(store, n: int = 20) -> list[str]:
+    """User spellings of the store's most cited ids (rotating through spelling styles)."""
+    from nlp.legal_query import fold
+
+    out = list(FIXED_DECREES)
+    top = [t[0] for t in store.stats(top=n)["top_cited"]]
+    styles = [
+        lambda e: fold(e["id"]),
+        lambda e: f"{fold(e['doc_type'] or '')} {e['number']}",
+        lambda e: f"{e['doc_type'] or ''} số {e['number']}" + (f"/{e['year']}" if e.get("year") else ""),
+        lambda e: e["id"].lower(),
+    ]
+    for i, lid in enumerate(top):
+        e = store.legal_document(lid, mentions_limit=0)
+        if e and e.get("number"):
+            out.append(styles[i % len(styles)](e))
+    return out
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", type=Path, default=RESULTS / "scale.db")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+
+    from nlp.search import search_decrees, search_documents, search_figures
+    from nlp.store import Store
+
+    if not args.db.exists():
+        raise SystemExit(f"no store at {args.db}: run bench/ingest_scale.py first")
+    with Store(args.db, readonly=True) as s:
+        kinds = {
+            "decree": (decree_queries(s), lambda st, q: search_decrees(st, q, limit=20)),
+            "document": (DOCUMENTS, lambda st, q: search_documents(st, q, limit=20)),
+            "figure": (FIGURES, lambda st, q: search_figures(st, q, limit=50)),
+        }
+        n_docs = s.count_documents()
+    result: dict = {"db": str(args.db), "documents": n_docs, "repeat": args.repeat, "kinds": {}}
+    for kind, (queries, fn) in kinds.items():
+        times, hits = [], {}
+        with Store(args.db, readonly=True) as s:  # a fresh connection: cold page cache of SQLite
+            for q in queries:
+                for _ in range(args.repeat):
+                    t0 = time.perf_counter()
+                    found = fn(s, q)
+                    times.append((time.perf_counter() - t0) * 1000)
+                hits[q] = len(found)
+        result["kinds"][kind] = {
+            "queries": len(queries), "runs": len(times),
+            "p50_ms": round(pct(times, 50), 2), "p95_ms": round(pct(times, 95), 2), "max_ms": round(max(times), 2),
+            "queries_with_hits": sum(1 for v in hits.values() if v), "hits": hits,
+        }
+    result["target"] = "p95 < 50 ms per kind"
+    print(json.dumps({k: {m: v[m] for m in ("queries", "p50_ms", "p95_ms", "max_ms", "queries_with_hits")}
+                      for k, v in result["kinds"].items()}, indent=2))
+    print("saved", save("search_latency", result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Near-duplicate articles (syndicated copies): MinHash over word shingles, LSH bands.
+
+Cheap at corpus scale: a document's signature is 64 minimum hashes of its 5-word
+shingles (computed in the ingest workers from the folded text); 16 bands of 4 values
+each are stored as integer keys in `doc_lsh`. A new document is compared only with the
+documents that share a band key (a pair at Jaccard 0.8 shares one with probability
+> 0.999, a pair at 0.3 with < 0.13), by the fraction of equal signature values.
+
+A duplicate points (`documents.duplicate_of`) to the first-stored copy of its group,
+never to another duplicate, so search can show each article once.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import zlib
+
+import numpy as np
+
+NUM_PERM = 64
+BANDS = 16
+ROWS = NUM_PERM // BANDS
+SHINGLE = 5
+MIN_WORDS = 12  # shorter texts are too small to call near-duplicates (exact copies still are)
+THRESHOLD = 0.8  # estimated Jaccard similarity of shingle sets
+
+_PRIME = np.uint64(4294967311)  # smallest prime above 2**32
+_rng = np.random.RandomState(20240917)  # fixed: signatures must agree across processes and runs
+_A = _rng.randint(1, 2**31 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64)
+_B = _rng.randint(0, 2**31 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64)
+_WORD = re.compile(r"\w+")
+
+
+def signature(folded: str) -> bytes | None:
+    """MinHash signature of a folded text (bytes of NUM_PERM uint32), None when too short."""
+    words = _WORD.findall(folded or "")
+    if len(words) < MIN_WORDS:
+        return None
+    shingles = {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    x = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64, count=len(shingles))
+    # (a*x + b) mod p with a < 2^31, x < 2^32: no uint64 overflow.
+    h = (_A[:, None] * x[None, :] + _B[:, None]) % _PRIME
+    return (h.min(axis=1) & np.uint64(0xFFFFFFFF)).astype("<u4").tobytes()
+
+
+def band_keys(sig: bytes) -> list[int]:
+    keys = []
+    width = ROWS * 4
+    for b in range(BANDS):
+        digest = hashlib.blake2b(sig[b * width:(b + 1) * width] + bytes([b]), digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "little", signed=True))
+    return keys
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    va, vb = np.frombuffer(a, dtype="<u4"), np.frombuffer(b, dtype="<u4")
+    return float(np.mean(va == vb)) if len(va) == len(vb) and len(va) else 0.0
+
+
+def find_original(conn: sqlite3.Connection, docno: int, sha256: str, sig: bytes | None) -> int | None:
+    """The docno of the stored article this one copies (exactly or nearly), else None."""
+    row = conn.execute(
+        "SELECT COALESCE(duplicate_of, docno) FROM documents WHERE sha256 = ? AND docno != ? ORDER BY docno LIMIT 1",
+        (sha256, docno),
+    ).fetchone()
+    if row:
+        return row[0]
+    if sig is None:
+        return None
+    keys = band_keys(sig)
+    marks = ",".join("?" * len(keys))
+    cands = conn.execute(
+        f"SELECT DISTINCT d.docno, d.duplicate_of, d.minhash FROM doc_lsh l JOIN documents d ON d.docno = l.docno "
+        f"WHERE l.key IN ({marks}) AND l.docno != ?",
+        (*keys, docno),
+    ).fetchall()
+    best: tuple[float, int] | None = None  # (similarity, -root): most similar, then the oldest root
+    for cand, dup_of, csig in cands:
+        if csig is None:
+            continue
+        sim = similarity(sig, csig)
+        root = dup_of or cand
+        if sim >= THRESHOLD and (best is None or (sim, -root) > best):
+            best = (sim, -root)
+    return -best[1] if best else None
+
+
+def link(conn: sqlite3.Connection, docno: int, sha256: str, sig: bytes | None) -> int | None:
+    """Store the signature and band keys of `docno` and set its duplicate_of; returns it."""
+    conn.execute("DELETE FROM doc_lsh WHERE docno = ?", (docno,))
+    original = find_original(conn, docno, sha256, sig)
+    conn.execute("UPDATE documents SET minhash = ?, duplicate_of = ? WHERE docno = ?", (sig, original, docno))
+    if sig is not None:
+        conn.executemany("INSERT OR IGNORE INTO doc_lsh(key, docno) VALUES (?, ?)", [(k, docno) for k in band_keys(sig)])
+    return original

@@ -1,0 +1,131 @@
+"""Upload page (AppTest): a file through the uploader, pasted text, bad input, save to corpus."""
+from __future__ import annotations
+
+import pytest
+
+from nlp.ui.upload import DEFAULT_MAX_MB, MB, load_upload
+from tests.app_support import assert_clean, blank_pdf, html_of, marks, run_app
+from tests.paths import SEEDS
+
+SEED_004 = next(SEEDS.glob("004_*.txt"))
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def _upload(at, name, data, mime="text/plain"):
+    at.file_uploader[0].upload(name, data, mime)
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def test_start_page_is_upload(corpus_db):
+    at = run_app()
+    assert at.title[0].value == "Upload an article"
+    assert len(at.file_uploader) == 1 and len(at.text_area) == 1
+    assert not at.error
+
+
+def test_uploaded_seed_is_highlighted_with_tables_and_downloads(corpus_db):
+    at = _upload(run_app(), SEED_004.name, SEED_004.read_bytes())
+    assert not at.error
+    found = marks(html_of(at))
+    assert ("legal_ref", "82/2024/NĐ-CP") in found
+    assert {"actual", "target", "other"} & {k for k, _ in found}  # figures too
+    # legend with every kind
+    assert "TARGET" in html_of(at) and "LEGAL" in html_of(at)
+    figures, legal = at.dataframe[0].value, at.dataframe[1].value
+    assert {"value", "unit", "role", "indicator", "year"} <= set(figures.columns)
+    assert {"id", "doc_type", "issued"} <= set(legal.columns)
+    assert "82/2024/NĐ-CP" in set(legal["id"])
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download JSON", "Download CSV"]
+
+
+def test_article_markup_is_escaped(corpus_db):
+    text = ("Theo Nghị định số 82/2024/NĐ-CP, tỷ lệ đạt 42%. <script>alert(1)</script>\n"
+            "<img src=x onerror=alert(1)>\n").encode()
+    html = html_of(_upload(run_app(), "xss.txt", text))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<script" not in html and "<img" not in html
+
+
+BAD = [
+    ("setup.exe", b"MZ\x90\x00\x03", "unsupported file type"),
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"  \n\t\n", "blank"),
+    ("cp1258.txt", "Nghị định số 82".encode("utf-8")[:-3] + b"\xe0\xe1 tr\xf4i", "UTF-8"),
+    ("binary.txt", bytes(range(256)) * 20, "binary"),
+    ("too-big.txt", b"a" * (DEFAULT_MAX_MB * MB + 1), "too large"),
+    ("notes.doc", b"\xd0\xcf\x11\xe0 old word", "unsupported file type"),
+    ("scan.pdf", None, "no text"),
+    ("broken.docx", b"PK\x03\x04 not really a zip", "broken"),
+]
+
+
+@pytest.mark.parametrize("name,data,words", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_gives_a_clear_error_and_the_app_keeps_working(corpus_db, name, data, words):
+    data = blank_pdf() if data is None else data
+    at = _upload(run_app(), name, data)
+    assert len(at.error) == 1, "one st.error naming the problem"
+    msg = at.error[0].value
+    assert name in msg and "Traceback" not in msg
+    if words:
+        assert words in msg
+    assert not marks(html_of(at))
+    # the app keeps working: a good file afterwards is read normally
+    at.file_uploader[0].clear()
+    at.run()
+    at = _upload(at, SEED_004.name, SEED_004.read_bytes())
+    assert not at.error
+    assert ("legal_ref", "82/2024/NĐ-CP") in marks(html_of(at))
+
+
+def test_bad_input_reasons_from_the_handler():
+    # the function the page calls, for every reason, without a browser
+    assert load_upload(b"x", "a.exe")[1].startswith("a.exe: unsupported file type")
+    assert "too large" in load_upload(b"x" * 11, "a.txt", max_bytes=10)[1]
+    assert load_upload(b"", "a.txt")[1].startswith("a.txt: empty")
+    doc, err = load_upload(SEED_004.read_bytes(), SEED_004.name)
+    assert err is None and "82/2024/NĐ-CP" in doc.text
+
+
+def test_pasted_text(corpus_db):
+    at = run_app()
+    at.text_area[0].input("Phấn đấu đến năm 2025, tỷ lệ hồ sơ trực tuyến đạt tối thiểu 80%, "
+                          "theo Quyết định số 1012/QĐ-TTg ngày 20/9/2024.")
+    _button(at, "Extract pasted text").click()
+    at.run()
+    assert_clean(at)
+    assert not at.error
+    found = marks(html_of(at))
+    assert ("legal_ref", "1012/QĐ-TTg") in found
+    assert "target" in {k for k, _ in found}
+
+
+def test_empty_paste_is_an_error(corpus_db):
+    at = run_app()
+    at.text_area[0].input("   ")
+    _button(at, "Extract pasted text").click()
+    at.run()
+    assert_clean(at)
+    assert "empty" in at.error[0].value
+
+
+def test_save_to_corpus_adds_the_document(corpus_db):
+    from nlp.store import Store
+
+    before = Store(corpus_db).count_documents()
+    text = ("Năm 2024, tỉnh đã cấp 1.250 chữ ký số theo Kế hoạch số 93/KH-UBND; "
+            "mục tiêu năm 2025 là 100% hồ sơ trực tuyến.").encode()
+    at = _upload(run_app(), "bao-cao-moi.txt", text)
+    _button(at, "Save to corpus").click()
+    at.run()
+    assert_clean(at)
+    assert at.success and "bao-cao-moi" in at.success[0].value
+    store = Store(corpus_db)
+    assert store.count_documents() == before + 1
+    assert store.get_document("bao-cao-moi") is not None
