@@ -5,12 +5,9 @@ import streamlit as st
 
 from nlp.ui import session
 from nlp.ui.overview import status_chart, status_frame, top_cited_rows, totals
+from nlp.ui.tables import count_label
 
 PAGE_SIZE = 50
-
-
-def _n(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 st.title("Corpus overview")
 store = session.require_store()
@@ -35,7 +32,7 @@ with right:
     if not rows:
         st.caption("No legal reference yet.")
     for r in rows:
-        st.page_link("app_pages/search.py", label=f"{r['id']} — {_n(r['mentions'], 'mention')} in {_n(r['documents'], 'document')}",
+        st.page_link("app_pages/search.py", label=f"{r['id']} — {count_label(r['mentions'], 'mention')} in {count_label(r['documents'], 'document')}",
                      query_params={"q": r["id"], "tab": "decrees", "decree": r["id"]}, icon=":material/gavel:")
 
 st.subheader("Documents")

@@ -149,9 +149,9 @@ def _export(fmt: str):
     return make
 
 
+st.markdown("**Export reviewed records** (accepted, corrected, rejected: they feed `solieu train`)")
 e = st.columns([1, 1, 4])
-e[0].download_button("Export reviewed (JSONL)", _export("jsonl"), file_name="reviewed.jsonl",
-                     mime="application/jsonl", on_click="ignore")
-e[1].download_button("Export reviewed (CSV)", _export("csv"), file_name="reviewed.csv", mime="text/csv",
-                     on_click="ignore")
-e[2].caption("Reviewed records (accepted, corrected, rejected) feed `solieu train`.")
+e[0].download_button("Export JSONL", _export("jsonl"), file_name="reviewed.jsonl", mime="application/jsonl",
+                     on_click="ignore", width="stretch")
+e[1].download_button("Export CSV", _export("csv"), file_name="reviewed.csv", mime="text/csv", on_click="ignore",
+                     width="stretch")

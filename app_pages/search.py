@@ -12,7 +12,7 @@ from nlp.ui.charts import timeline_chart, timeline_frame, units_by_frequency
 from nlp.ui.highlight import highlight_html, legend_html
 from nlp.ui.search_view import (TAB_LABELS, TABS, link_params, mention_html, mentions_rows, read_link,
                                 relations_text, snippet_html)
-from nlp.ui.tables import figures_frame
+from nlp.ui.tables import count_label, figures_frame
 
 Q, TAB, APPLIED = "keep_search_q", "keep_search_tab", "_search_applied_link"
 LIMIT = 30
@@ -89,12 +89,13 @@ elif tab == "decrees":
     decrees = result["decrees"]
     if not decrees:
         st.warning(f"No decree or legal document matches {q!r}.")
-    for d in decrees:
-        with st.container(border=True):
+    for i, d in enumerate(decrees):
+        with st.container(border=True, key=f"decree-result-{i}"):
             head, btn = st.columns([5, 1])
             head.markdown(f"**{d['id']}** · {d.get('doc_type') or ''}" + (f" · {d['year']}" if d.get("year") else "")
-                          + f" · {d.get('n_mentions', len(d.get('mentions') or ()))} mentions in "
-                          + f"{d.get('n_docs', '?')} documents" + (" · *closest match*" if d.get("match") == "fuzzy" else ""))
+                          + f" · {count_label(d.get('n_mentions', len(d.get('mentions') or ())), 'mention')} in "
+                          + count_label(d.get("n_docs", 0), "document")
+                          + (" · *closest match*" if d.get("match") == "fuzzy" else ""))
             btn.button("Open", key=f"open_{d['id']}", on_click=_open, kwargs={"decree": d["id"]}, width="stretch")
             extra = []
             if d.get("aliases"):
@@ -147,4 +148,4 @@ else:
     table["sentence"] = [f.get("sentence_text") for f in figs]
     st.dataframe(table, hide_index=True, width="stretch")
     counts = {r: sum(f.get("role") == r for f in figs) for r in ROLES}
-    st.caption(f"{len(figs)} figures: " + ", ".join(f"{n} {r}" for r, n in counts.items() if n))
+    st.caption(count_label(len(figs), "figure") + ": " + ", ".join(f"{n} {r}" for r, n in counts.items() if n))

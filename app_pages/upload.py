@@ -9,14 +9,14 @@ from nlp.export import to_csv, to_json
 from nlp.ui import session
 from nlp.ui.highlight import highlight_html, legend_html
 from nlp.ui.tables import counts_by_kind, figures_frame, legal_frame
-from nlp.ui.upload import ACCEPTED_TYPES, MB, load_pasted, load_upload
+from nlp.ui.upload import ACCEPTED_TYPES, MAX_UPLOAD_MB, MB, load_pasted, load_upload
 
 STATE = "upload_current"  # {"key", "doc", "error", "records", "seconds", "saved"}
 
 st.title("Upload an article")
 st.caption("Figures, targets and legal-document references from a Vietnamese report or news article.")
 
-max_bytes = int(st.get_option("server.maxUploadSize")) * MB
+max_bytes = MAX_UPLOAD_MB * MB
 left, right = st.columns(2)
 # No `type=` filter: an unsupported file must reach our check and get a clear reason.
 uploaded = left.file_uploader(
@@ -62,7 +62,9 @@ doc, records = current["doc"], current["records"]
 shown = [r for r in records if r.type != "ignore"]
 counts = counts_by_kind(records)
 
-st.subheader(doc.title or doc.id)
+st.subheader(doc.meta.get("filename") or "Pasted text")
+if doc.title:
+    st.caption(doc.title if len(doc.title) <= 160 else doc.title[:159].rstrip() + "…")
 m = st.columns(5)
 m[0].metric("Legal references", counts.get("legal_ref", 0))
 m[1].metric("Targets", counts.get("target", 0))
@@ -72,7 +74,8 @@ m[4].metric("Characters", f"{len(doc.text):,}")
 st.caption(f"Extracted in {current['seconds']:.2f} s.")
 
 st.html(legend_html())
-with st.container(height=520, border=True):
+# Long articles scroll inside a box so the tables stay in reach; short ones take their height.
+with st.container(height=520 if len(doc.text) > 2500 else "content", border=True):
     st.html(highlight_html(doc.text, records))
 
 fig_tab, legal_tab = st.tabs([f"Figures ({len(figures_frame(shown))})", f"Legal references ({len(legal_frame(shown))})"])

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from .numbers import Quantity, expression_re, parse_number, quantities
+from .numbers import Quantity, expression_re, glued_units, parse_number, quantities
 from .records import Figure
 from .rules import load
 from .segment import Word, analyze, sentence_of, split_sentences
@@ -77,7 +77,8 @@ def rules() -> _Rules:
     for r in excl:
         k = r["kind"]
         if k == "pattern":
-            closed.append((r["id"], re.compile(r["pattern"], re.IGNORECASE)))
+            glued = "|".join(re.escape(w) for w in sorted(glued_units(), key=len, reverse=True)) or "(?!)"
+            closed.append((r["id"], re.compile(r["pattern"].replace("{GLUED}", glued), re.IGNORECASE)))
         elif k == "time_after":
             time_after += r["words"]
         elif k == "name_before":
@@ -113,6 +114,8 @@ def rules() -> _Rules:
             continue
         if k == "percent":  # `%` may touch the number; `phần trăm` is a word
             rx = r"\s?%|\s+phần\s+trăm" + _WORD_END
+        elif r.get("glued"):
+            rx = r"\s*" + _alternation(r["words"]) + _WORD_END
         else:
             rx = r"\s+" + _alternation(r["words"]) + _WORD_END
         units.append(_UnitRule(r["id"], k, re.compile(rx, re.IGNORECASE), r.get("unit")))
@@ -198,6 +201,11 @@ class _Sentences:
                     log.exception("solieu: sentence split failed")
                     sentences = []
             self._sentences = sorted(sentences) or [(0, len(self.text))]
+            self._starts = [a for a, _ in self._sentences]
+        # bisect on precomputed starts: segment.sentence_of rebuilds them on every call
+        i = bisect.bisect_right(self._starts, start) - 1
+        if i >= 0 and start < self._sentences[i][1]:
+            return self._sentences[i]
         return sentence_of(self._sentences, start, end)
 
     def words(self, sent: tuple[int, int]) -> list[Word]:
@@ -274,7 +282,7 @@ def _is_proper_name(text: str, unit_start: int, unit_end: int) -> bool:
     """A capitalised `unit` followed by another capitalised syllable is a proper name."""
     head = text[unit_start:unit_end].strip()
     nxt = re.match(r"[ \t]+([^\W\d_])", text[unit_end:unit_end + 3])
-    return bool(head[:1].isupper() and not head.isupper() and nxt and nxt.group(1).isupper())
+    return bool(head[:1].isupper() and nxt and nxt.group(1).isupper())
 
 
 def _is_plain_year(numeral: str, value: float) -> bool:
@@ -307,6 +315,27 @@ def _find(text: str, sentences, exclude) -> list[Figure]:
             continue
         fig = _figure(text, m, sents, closed, r)
         out.extend(fig)
+    return _spelled_ranges(text, out)
+
+
+_FROM = re.compile(r"(?:^|\s)từ(?:\s+mức)?\s*$", re.IGNORECASE)
+_TO = re.compile(r"\s*(?:đến|tới)\s*$", re.IGNORECASE)
+
+
+def _spelled_ranges(text: str, figs: list[Figure]) -> list[Figure]:
+    """`từ 96% đến 100%`, `từ 5 triệu đồng đến 10 triệu đồng`: a range written in words.
+
+    Lower bound `>=`, upper `<=`, when both bounds have the same unit and nothing but
+    `đến`/`tới` stands between them (`từ 72% ... lên 83%` is a change, not a range).
+    """
+    out = list(figs)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if (a.unit == b.unit and a.comparator == "=" and b.comparator == "=" and a.value < b.value
+                and _FROM.search(text[max(0, a.start - 12):a.start])
+                and _TO.fullmatch(text[a.end:b.start])):
+            out[i] = a.with_(comparator=">=", source=a.source + ":range")
+            out[i + 1] = b.with_(comparator="<=", source=b.source + ":range")
     return out
 
 
@@ -357,8 +386,10 @@ def _figure(text: str, m: re.Match[str], sents: _Sentences, closed: _Closed, r: 
     if unit is not None and closed.overlaps(m.end(), end):
         return []  # the "unit" is a closed span (`04 Nghị quyết 02-NQ/TU`?): no figure
     if (unit_kind == "counted" and unit_rule != "doc-type-count" and _is_proper_name(text, m.end(), end)
-            and r.address_before.search(prefix)):
-        return []  # `270 Trường Chinh`, `209 Xã Đàn`: a house number before a street name
+            and (r.address_before.search(prefix) or text[m.end():end].strip().isupper())):
+        # `tại 270 Trường Chinh`, `, 209 Xã Đàn`: a house number before a street name;
+        # `Nhi đồng 1 TP Hồ Chí Minh`: a name's number before an abbreviated place
+        return []
 
     # --- what is not a figure --------------------------------------------------------
     if unit is None:

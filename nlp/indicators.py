@@ -159,6 +159,7 @@ _TIME_TAIL = re.compile(
 )
 
 
+_COMPARED = re.compile(r"so(?:\s+với)?", re.IGNORECASE)
 _DANGLING_TIME = re.compile(r"(?:^|\s)(?:(?:trong|vào|đến|tới|của|hết|cuối|đầu)\s+)*năm$", re.IGNORECASE)
 
 
@@ -217,13 +218,19 @@ def _after_phrase(text: str, fig: Figure, words: list[Word], starts: list[int],
     else:
         return None
     end = _right_end(bounds, sent[1], max(start + 1, fig.end))
-    if text[end:end + 1] == "," and len(text[start:end].split()) <= 3:
-        # coordinated nouns (`63 tỉnh, thành phố trực thuộc Trung ương`, `nhóm nhiệm vụ, giải pháp`)
-        w = _word_at(words, starts, end + 1, text)
-        if w is not None and w.pos in _NOUN_TAGS and w.text[:1].islower():
-            further = _right_end(bounds, sent[1], w.end)
-            if not re.search(r"\d", text[w.start:further]):  # not the subject of another figure
-                end = further
+    for _ in range(4):
+        # coordinated nouns go on past `,` / `và` (`63 tỉnh, thành phố trực thuộc Trung ương`,
+        # `bộ dữ liệu mở tạo ra giá trị, sản phẩm mới`, `cán bộ, công chức, viên chức và người lao động`)
+        joint = re.match(r",|\s*và(?![^\W_])", text[end:end + 4])
+        if not joint:
+            break
+        w = _word_at(words, starts, end + joint.end(), text)
+        if w is None or w.pos not in _NOUN_TAGS or not w.text[:1].islower() or c.reference_head.match(w.text):
+            break
+        further = _right_end(bounds, sent[1], w.end)
+        if re.search(r"\d", text[w.start:further]):
+            break  # the next noun phrase is the subject of another figure
+        end = further
     nxt = re.search(r"\d", text[fig.end:end])  # another number opens another figure
     if nxt:
         end = fig.end + nxt.start()
@@ -239,7 +246,13 @@ def _before_phrase(text: str, fig: Figure, bounds: list[tuple[int, int]], sent: 
     """
     c = cues()
     left = max(_left_start(bounds, sent[0], fig.start), floor)
-    raw = text[left:fig.start]
+    before_left = [b for b in bounds if b[1] == left]
+    if before_left and _COMPARED.fullmatch(text[before_left[0][0]:before_left[0][1]]) and left > floor:
+        # `Giải ngân vốn ... so với kế hoạch ... chỉ đạt 41,97%`: the subject is before `so với`
+        outer = max(_left_start(bounds, sent[0], before_left[0][0]), floor)
+        left, raw = outer, text[outer:before_left[0][0]]
+    else:
+        raw = text[left:fig.start]
     growth = c.growth_tail.search(raw)
     if growth:
         raw = raw[:growth.start()]
@@ -257,9 +270,29 @@ def _is_bare_measure(phrase: str) -> bool:
     return bool(m)
 
 
+def _table_row_label(text: str, fig: Figure) -> str | None:
+    """In a table row (`1 | Dịch vụ công ... | 30% | 100% |`), the first text cell before
+    the figure's cell names what the row measures."""
+    ls = text.rfind("\n", 0, fig.start) + 1
+    le = text.find("\n", fig.end)
+    le = len(text) if le < 0 else le
+    line = text[ls:le]
+    if line.count("|") < 2:
+        return None
+    before = text[ls:fig.start].split("|")[:-1]  # cells left of the figure's cell
+    for cell in before:
+        label = cell.strip().rstrip(".:;")
+        if re.search(r"[^\W\d_]", label) and not re.fullmatch(r"[\d\W]+", label):
+            return _limit(" ".join(label.split()))
+    return None
+
+
 def _indicator(text: str, fig: Figure, words: list[Word], starts: list[int],
                bounds: list[tuple[int, int]], prev: str | None, floor: int) -> str | None:
     sent = fig.sentence
+    row = _table_row_label(text, fig)
+    if row:
+        return row
     after = _after_phrase(text, fig, words, starts, bounds, sent)
     if after:
         phrase, a_start = after

@@ -23,6 +23,7 @@ import io
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import deque
@@ -179,8 +180,10 @@ def process_batch(tasks: list[Task]) -> list[tuple]:
     return [process(t) for t in tasks]
 
 
-def _warm_up() -> None:
-    # Pay the model loading once per worker, before the first document is timed.
+def _init_worker() -> None:
+    # Ctrl-C is the main process's to handle (it stops the pool); workers just end with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Pay the model loading once per worker, before the first document.
     try:
         from .pipeline import extract
 
@@ -266,8 +269,9 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     # forkserver: workers start from a clean process (no inherited SQLite handle, no threads
     # of a host such as Streamlit), with the pipeline modules preloaded once.
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["nlp.pipeline", "nlp.store"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_up)
+    ctx.set_forkserver_preload(["nlp.pipeline", "nlp.store", "nlp.segment", "nlp.legal", "nlp.figures",
+                                "nlp.indicators", "nlp.roles", "nlp.leftovers", "underthesea"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker)
 
 
 def _run_parallel(run: _Run, tasks: Iterator[Task], workers: int) -> None:

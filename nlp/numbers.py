@@ -104,6 +104,23 @@ class Quantity:
     multiplier: float = 1.0
 
 
+# The numeral is matched whole (possessive): `1.038,5ha` must not shrink to `1.038`.
+_ATOMIC = r"\d++(?:[.,]\d++)*+"
+
+
+@lru_cache(maxsize=1)
+def glued_units() -> tuple[str, ...]:
+    """Units that may touch the number (`5ha`, `8inch`): units.yml rules with `glued: true`."""
+    return tuple(w for r in load("units", required=("kind", "words")) if r.get("glued") for w in r["words"])
+
+
+def _no_letter_after() -> str:
+    glued = sorted(glued_units(), key=len, reverse=True)
+    ok = "|".join(re.escape(w) for w in glued) or "(?!)"
+    # a letter may follow only as the start of a glued unit (`5G`, `QH14` are codes)
+    return rf"(?!(?!(?:{ok})(?![^\W\d_]))[^\W\d_])"
+
+
 @lru_cache(maxsize=1)
 def expression_re() -> re.Pattern[str]:
     """A numeric expression: number, range or ratio, then multipliers.
@@ -115,10 +132,11 @@ def expression_re() -> re.Pattern[str]:
     line break (`Năm 2026\n- 100%` is a heading and a list item).
     """
     mult = multiplier_pattern()
+    _NO_LETTER = _no_letter_after()
     return re.compile(
-        rf"(?<![\w.,/])(?<!\w[-–])(?P<a>{NUMERAL})(?![^\W\d_])"
-        rf"(?:(?P<pa>[ \t]?%)?[ \t]*{_RANGE_DASH}[ \t]*(?P<b>{NUMERAL})(?![^\W\d_])"
-        rf"|[ \t]*/[ \t]*(?:(?P<tot>tổng\s+số|tổng)\s+)?(?P<d>{NUMERAL})(?![^\W\d_]))?"
+        rf"(?<![\w.,/])(?<!\w[-–])(?P<a>{_ATOMIC}){_NO_LETTER}"
+        rf"(?:(?P<pa>[ \t]?%)?[ \t]*{_RANGE_DASH}[ \t]*(?P<b>{_ATOMIC}){_NO_LETTER}"
+        rf"|[ \t]*/[ \t]*(?:(?P<tot>tổng\s+số|tổng)\s+)?(?P<d>{_ATOMIC}){_NO_LETTER})?"
         rf"(?P<mult>(?:\s+{mult})*)",
         re.IGNORECASE,
     )

@@ -349,8 +349,11 @@ def features(text: str, fig: Figure, words: list[Word], sentence: tuple[int, int
     f["in_parens"] = 1.0 if text.rfind("(", s, fig.start) > text.rfind(")", s, fig.start) else 0.0
     rel = (fig.start - s) / max(1, e - s)
     f["sent_pos"] = "start" if rel < 0.2 else ("end" if rel > 0.7 else "mid")
-    # The transparent rule's vote is one more feature: the model learns when to trust it.
-    f["rule"] = rule_role(text, fig, (s, e))[0]
+    # The transparent rule's vote, and which step of it fired, are features: the model
+    # learns how far to trust each step.
+    role, _, why = _rule_vote(text, fig, (s, e))
+    f["rule"] = role
+    f["rule_step"] = f"{why}:{role}"
     return f
 
 
@@ -362,6 +365,8 @@ def features(text: str, fig: Figure, words: list[Word], sentence: tuple[int, int
 # Cue groups that commit the rest of their clause to a goal ("phấn đấu đạt", "phải chiếm"),
 # and those that mark a finished state and so cancel it ("đã", "hiện nay").
 _COMMITTING = ("goal_verb", "modal", "deadline")
+# Counted nouns whose count describes a plan or a body rather than measuring a result.
+_DESCRIPTIVE_UNITS = {"unit_plan", "unit_member"}
 _SETTLED = ("past", "now")
 
 
@@ -377,10 +382,11 @@ def _goal_frame(hits: list[CueHit], lo: int, fig: Figure) -> bool:
     return last is not None
 
 
-def rule_role(text: str, fig: Figure, sentence: tuple[int, int]) -> tuple[str, float]:
+def _rule_vote(text: str, fig: Figure, sentence: tuple[int, int]) -> tuple[str, float, str]:
     """(role, confidence) from cues alone (characters only), in order of evidence strength.
 
     1. a counted noun naming members or plan parts -> other, unless a result cue governs it;
+       an administrative unit ("63 tỉnh") -> other when no cue stands in its clause;
     2. a goal frame: a committing cue (phấn đấu, phải, sẽ, đến năm X) earlier in the clause,
        or a target cue opening the sentence, with no "đã"/"hiện nay" after it -> target;
     3. the nearest cue before the figure in its clause, if it has a role (structure words
@@ -397,32 +403,40 @@ def rule_role(text: str, fig: Figure, sentence: tuple[int, int]) -> tuple[str, f
     left = [h for h in hits if h.end <= fig.start and h.role != "none"]
     in_clause = [h for h in left if h.start >= cs]
     noun = counted_noun(fig)
-    structural = any(g.unit and noun and g.regex.match(noun) for g in cue_groups())
-    if structural:  # a count of plan parts or members describes, unless reported as done
+    unit_groups = {g.group for g in cue_groups() if g.unit and noun and g.regex.match(noun)}
+    if unit_groups & _DESCRIPTIVE_UNITS:  # plan parts, members: descriptive unless reported done
         done = in_clause and in_clause[-1].role == "actual"
-        return ("actual", 0.6) if done else ("other", 0.65)
+        return ("actual", 0.6, "unit-done") if done else ("other", 0.65, "unit-descriptive")
+    if unit_groups and not in_clause:  # an administrative unit with no cue of its own
+        return "other", 0.55, "unit-admin"
     opener = next((h for h in left if h.start < s + 25), None)
     opener_frames = opener is not None and opener.role == "target" and not any(
         h.group in (*_SETTLED, "completion") for h in left if h.start > opener.start)
     if _goal_frame(hits, cs, fig) or opener_frames:
-        return "target", 0.65
+        return "target", 0.65, "goal-frame"
     # Structure words ("với", "các", "gồm") only speak for the figure right after them.
     near = _near_left_start([], fig, cs)
     voting = [h for h in in_clause if h.role != "other" or h.start >= near]
     if voting:
-        return voting[-1].role, 0.7
+        return voting[-1].role, 0.7, "nearest-cue"
     if unit_kind(fig) == "ratio":
-        return "actual", 0.6
+        return "actual", 0.6, "ratio"
     _, leads = lead_in(text, (s, e))
     for a, b in leads:
         votes = [h.role for h in find_cues(text, a, b) if h.role in ("target", "actual")]
         if votes:
-            return votes[0], 0.55
+            return votes[0], 0.55, "lead-in"
     if any(h.role == "target" for h in left):
-        return "target", 0.55
+        return "target", 0.55, "sentence-target"
     if any(h.role == "actual" for h in hits):
-        return "actual", 0.55
-    return ("other", 0.4) if unit_kind(fig) == "counted" else ("actual", 0.4)
+        return "actual", 0.55, "sentence-actual"
+    return ("other", 0.4, "default") if unit_kind(fig) == "counted" else ("actual", 0.4, "default")
+
+
+def rule_role(text: str, fig: Figure, sentence: tuple[int, int]) -> tuple[str, float]:
+    """(role, confidence) of the cue rules; see `_rule_vote` for the order of evidence."""
+    role, conf, _ = _rule_vote(text, fig, sentence)
+    return role, conf
 
 
 # ---------------------------------------------------------------------------------------
@@ -591,6 +605,7 @@ def library_versions() -> dict[str, str]:
 # ---------------------------------------------------------------------------------------
 
 C_GRID = (0.03, 0.1, 0.3, 1.0)
+C_TOLERANCE = 0.01  # log-loss (nats)
 
 
 def make_pipeline(C: float = 1.0, seed: int = 0):
@@ -625,24 +640,32 @@ def _groups_for(splitter, groups: list[str]):
 
 
 def _pick_C(X: list[dict], y: list[str], groups: list[str], seed: int) -> float:
-    from sklearn.metrics import f1_score
+    """C by cross-validated log-loss: the probabilities scale each figure's confidence, so
+    they should be calibrated, and log-loss is steadier than accuracy on a few hundred examples."""
+    import numpy as np
+    from sklearn.metrics import log_loss
 
     if len(set(y)) < 2 or min(Counter(y).values()) < 2:
         return 1.0
     splitter, _ = _splitter(y, groups, seed, max_splits=3)
-    best, best_c = -1.0, 1.0
+    labels = sorted(set(y))
+    folds = list(splitter.split(X, y, _groups_for(splitter, groups)))
+    scores: dict[float, float] = {}
     for C in C_GRID:
-        preds: list[str] = [""] * len(y)
-        for tr, te in splitter.split(X, y, _groups_for(splitter, groups)):
+        probs = np.full((len(y), len(labels)), 1.0 / len(labels))
+        for tr, te in folds:
             if len(set(y[i] for i in tr)) < 2:
                 continue
             pipe = make_pipeline(C, seed).fit([X[i] for i in tr], [y[i] for i in tr])
-            for i, p in zip(te, pipe.predict([X[i] for i in te])):
-                preds[i] = p
-        score = f1_score(y, preds, labels=sorted(set(y)), average="macro", zero_division=0)
-        if score > best + 1e-9:  # ties keep the smaller (stronger-regularised) C
-            best, best_c = score, C
-    return best_c
+            cols = [labels.index(c) for c in pipe.classes_]
+            p = np.full((len(te), len(labels)), 1e-6)
+            p[:, cols] = pipe.predict_proba([X[i] for i in te])
+            probs[te] = p / p.sum(axis=1, keepdims=True)
+        scores[C] = log_loss(y, probs, labels=labels)
+    # The strongest regularisation within C_TOLERANCE of the best: close scores cannot be
+    # told apart on this little data, and a simpler model travels better.
+    best = min(scores.values())
+    return min(C for C, sc in scores.items() if sc <= best + C_TOLERANCE)
 
 
 def metrics(y_true: list[str], y_pred: list[str]) -> dict:

@@ -24,7 +24,8 @@ no diacritics, đ→d, any case), `"quoted phrases"` stay phrases, `word*` is a 
 ranked by bm25 (title weighted); snippets mark each match between MARK_OPEN and
 MARK_CLOSE, and `marks` gives the marked spans as offsets into the snippet without
 markers. Near-duplicate articles (syndicated copies) appear once, with their count.
-Figures: indicator words (folded), unit, role, year range; sorted by document date,
+Figures: indicator words (folded; all of them, or, when no figure has them all, most of
+them in indicator + sentence), unit, role, year range; sorted by document date,
 so one indicator's targets and results can be followed across reports.
 """
 from __future__ import annotations
@@ -46,7 +47,7 @@ _MO, _MC = "\x02", "\x03"  # FTS5 snippet markers: never in stored text (text.py
 _WORD = re.compile(r"\w+")
 _QUERY_PART = re.compile(r'"([^"]*)"|(\S+)')
 _FUZZY_MIN = 60.0
-_FIGURE_COVERAGE = 0.75  # share of query words a figure must hold when not all of them match
+_FIGURE_COVERAGE = 0.75  # share of query words a figure must hold when no figure holds them all
 
 
 # ---------------------------------------------------------------- entry point
@@ -279,8 +280,8 @@ def search_figures(store: Store, query: str, unit: str | None = None, role: str 
                "JOIN records r ON r.rid = figures_fts.rowid JOIN documents d ON d.docno = r.docno "
                f"WHERE figures_fts MATCH ? AND {cond} ORDER BY rank LIMIT ?")
         ranked = [(rid, -r) for rid, _, r in _run(store, sql, (" AND ".join(f'"{w}"' for w in words), *params, limit))]
-        if len(ranked) < limit and len(words) > 1:
-            ranked += _figures_by_coverage(store, sql, words, params, limit - len(ranked), {rid for rid, _ in ranked})
+        if not ranked and len(words) > 1:  # tolerant only when the precise query finds nothing
+            ranked = _figures_by_coverage(store, sql, words, params, limit, set())
     found = _figures(store, ranked)
     found.sort(key=lambda f: (f["date"] is None, f["date"] or "", f["year"] or 0, f["doc"], f["start"]))
     return found

@@ -37,6 +37,14 @@ def _align(text: str, pieces: list[str], offset: int = 0, limit: int | None = No
     limit = len(text) if limit is None else limit
     pos = offset
     for piece in pieces:
+        # Fast path: the piece is verbatim at the next non-space position (the usual case).
+        i = pos
+        while i < limit and text[i].isspace():
+            i += 1
+        if text.startswith(piece, i) and i + len(piece) <= limit and piece and not piece[0].isspace():
+            spans.append((i, i + len(piece)))
+            pos = i + len(piece)
+            continue
         chars = [c for c in piece if not c.isspace()]
         if not chars:
             continue

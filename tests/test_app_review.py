@@ -156,4 +156,4 @@ def test_deep_link_to_a_record_shows_its_status(corpus_db):
 def test_export_buttons(corpus_db):
     at = _on_review()
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Export reviewed (JSONL)", "Export reviewed (CSV)"]
+    assert labels == ["Export JSONL", "Export CSV"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.ui.upload import DEFAULT_MAX_MB, MB, load_upload
+from nlp.ui.upload import MAX_UPLOAD_MB, MB, load_upload
 from tests.app_support import assert_clean, blank_pdf, html_of, marks, run_app
 from tests.paths import SEEDS
 
@@ -59,7 +59,7 @@ BAD = [
     ("blank.txt", b"  \n\t\n", "blank"),
     ("cp1258.txt", "Nghị định số 82".encode("utf-8")[:-3] + b"\xe0\xe1 tr\xf4i", "UTF-8"),
     ("binary.txt", bytes(range(256)) * 20, "binary"),
-    ("too-big.txt", b"a" * (DEFAULT_MAX_MB * MB + 1), "too large"),
+    ("too-big.txt", b"a" * (MAX_UPLOAD_MB * MB + 1), "too large"),
     ("notes.doc", b"\xd0\xcf\x11\xe0 old word", "unsupported file type"),
     ("scan.pdf", None, "no text"),
     ("broken.docx", b"PK\x03\x04 not really a zip", "broken"),
@@ -129,3 +129,12 @@ def test_save_to_corpus_adds_the_document(corpus_db):
     store = Store(corpus_db)
     assert store.count_documents() == before + 1
     assert store.get_document("bao-cao-moi") is not None
+
+
+def test_upload_limit_in_config_matches_the_code():
+    import tomllib
+
+    from tests.paths import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB

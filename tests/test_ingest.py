@@ -117,7 +117,7 @@ def test_syndicated_copies_in_a_collection_are_linked(tmp_path):
     longest = max(items, key=lambda it: len(it[1]))
     copies = [("copy-1", "Theo Báo Chính phủ:\n" + longest[1]), ("copy-2", longest[1])]
     db = tmp_path / "s.db"
-    report = ingest(db, [_collection(tmp_path / "c.jsonl.gz", items + copies)], workers=2, progress=False)
+    report = ingest(db, [_collection(tmp_path / "c.jsonl.gz", items + copies)], workers=1, progress=False)
     assert report["new"] == 6 and report["duplicates"] == 2
     with Store(db, readonly=True) as s:
         assert sorted(s.get_document(longest[0])["duplicates"]) == ["copy-1", "copy-2"]
@@ -146,7 +146,7 @@ def test_resume_after_the_ingest_is_killed(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
     assert 5 <= stored_at_kill < len(items), "the ingest was not killed mid-way"
     before = _check_consistent(db)
-    report = ingest(db, [coll], workers=2, progress=False)
+    report = ingest(db, [coll], workers=1, progress=False)
     assert report["unchanged"] == before and report["new"] == len(items) - before and not report["failed"]
     assert _check_consistent(db) == len(items)
 

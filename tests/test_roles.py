@@ -117,6 +117,22 @@ def test_features_and_rules_never_raise(text, start, length):
     assert out[0].role in ROLES and out[0].text == text[start:end]
 
 
+def test_previous_sentence_stays_in_its_paragraph():
+    text = "Dự kiến đến cuối năm, thành phố sẽ đạt 50.350 chỉ tiêu. Thành phố triển khai 15% nữa.\n\nĐoạn mới."
+    i = text.find("Thành phố triển khai")
+    a, b = roles.previous_sentence(text, i)
+    assert text[a:b] == "Dự kiến đến cuối năm, thành phố sẽ đạt 50.350 chỉ tiêu."
+    assert roles.previous_sentence(text, text.find("Đoạn mới")) is None
+
+
+def test_table_rows_take_the_heading_above_the_table():
+    text = "Chỉ tiêu đến năm 2030 như sau:\n\n1 | Dịch vụ công | 30% | 100% |\n\n2 | Đô thị | 20% | 100% |"
+    i = text.find("20%")
+    sent = sentence_of(split_sentences(text), i, i + 3)
+    kind, leads = roles.lead_in(text, sent)
+    assert kind == "table" and text[leads[-1][0]:leads[-1][1]].startswith("Chỉ tiêu đến năm 2030")
+
+
 # --- rule fallback -----------------------------------------------------------------------
 
 
@@ -134,6 +150,18 @@ def test_rule_fallback_marks_its_source_and_scales_confidence():
     assert got.source == "figures:pct+role:rules"
     assert 0 < got.confidence < 0.9
     assert (got.start, got.end, got.text) == (fig.start, fig.end, fig.text)
+
+
+def test_a_failing_model_falls_back_to_rules():
+    class Broken:
+        def predict_proba(self, feats):
+            raise RuntimeError("boom")
+
+    text = "Tỷ lệ hồ sơ trực tuyến đạt 42%."
+    i = text.find("42%")
+    fig = Figure(start=i, end=i + 3, text="42%", sentence=(0, len(text)), source="figures:pct")
+    got = roles.assign_roles(text, [fig], [], roles.RoleModel(Broken(), {"model_name": "broken"}))[0]
+    assert got.role == "actual" and got.source == "figures:pct+role:rules"
 
 
 # --- training, saving, loading ------------------------------------------------------------
@@ -304,6 +332,17 @@ def test_shipped_model_meta(shipped):
     assert meta["training_data"]["examples"] >= 100
     assert meta["metrics"]["scheme"].startswith("StratifiedGroupKFold")
     assert set(meta["n_examples"]) == set(ROLES)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=60), st.integers(0, 60), st.integers(1, 8))
+def test_shipped_model_never_raises(shipped, text, start, length):
+    start = min(start, len(text))
+    end = min(len(text), start + length)
+    fig = Figure(start=start, end=end, text=text[start:end])
+    out = roles.assign_roles(text, [fig], [], shipped)
+    assert out[0].role in ROLES and 0.0 <= out[0].confidence <= 1.0
+    assert out[0].source.endswith(f"role:{shipped.name}")
 
 
 def test_shipped_model_on_golden_cases(shipped):

@@ -74,7 +74,8 @@ def test_legal_document_aliases_and_mentions(store):
     assert entry["id"] == "06/QĐ-TTg" and "Đề án 06" in entry["aliases"]
     assert all(m["text"] for m in entry["mentions"])
     nd = store.legal_document("82/2024/NĐ-CP")
-    assert nd["doc_type"] == "Nghị định" and nd["year"] == 2024 and nd["code"] == "NĐ-CP"
+    assert nd["doc_type"] == "Nghị định" and nd["year"] == 2024 and nd["code"] == "NĐ-CP" and nd["issuer"] == "Chính phủ"
+    assert store.legal_document("06/QĐ-TTg")["issuer"] == "Thủ tướng Chính phủ"
     assert {m["text"] for m in nd["mentions"]} == {"Nghị định số 82 năm 2024", "Nghị định số 82/2024/NĐ-CP"}
     assert store.legal_document("999/2099/NĐ-CP") is None
 
@@ -277,6 +278,27 @@ def test_migration_from_v1_keeps_data_and_folds_the_index(tmp_path, docs):
     assert any(f["text"] == "42%" for f in search_figures(s, "ty le ho so truc tuyen"))
     assert s.add_document(*docs[0])["status"] == "unchanged"
     s.close()
+
+
+def test_opening_an_old_file_read_only_upgrades_it(tmp_path, docs):
+    path = tmp_path / "v1.db"
+    _v1_file(path, docs[:2])
+    with Store(path, readonly=True) as s:
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+        assert s.count_documents() == 2
+
+
+def test_a_changed_fold_rebuilds_the_indexes(tmp_path, docs):
+    from nlp.search import search_documents
+
+    path = tmp_path / "f.db"
+    with Store(path) as s:
+        s.add_document(*docs[4])
+        s.conn.execute("UPDATE meta SET value = 'folded by an older rule' WHERE key = 'fold_probe'")
+        s.conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('delete-all')")  # a stale index
+        assert search_documents(s, "nghi dinh") == []
+    with Store(path) as s:
+        assert [d["id"] for d in search_documents(s, "nghi dinh")] == [docs[4][0].id]
 
 
 def test_newer_schema_is_refused(tmp_path):

@@ -33,7 +33,7 @@ def test_validate_edit(case):
     assert all(errors.values())  # each error says why
 
 
-@pytest.mark.parametrize("v", [0.0, 42.0, 22.4, 50350.0, 1e-05, 16e12, 1234.5678, -3.25])
+@pytest.mark.parametrize("v", [0.0, 42.0, 22.4, 50350.0, 1e-05, 16e12, 1234.5678, -3.25, -1234567.5, 999.0, 1000.0])
 def test_format_number_reads_back(v):
     assert parse_number(format_number(v)) == v
 
@@ -51,3 +51,9 @@ def test_form_values_roundtrip_to_no_changes():
 def test_choices_are_the_record_contract():
     assert CHOICES["role"] == ROLES and CHOICES["comparator"] == COMPARATORS
     assert editable_fields({"type": "ignore"}) == ()
+
+
+def test_format_number_groups_the_vietnamese_way():
+    assert format_number(7065e9) == "7.065.000.000.000"
+    assert format_number(22.4) == "22,4"
+    assert format_number(None) == ""

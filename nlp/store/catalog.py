@@ -140,20 +140,26 @@ def entry(conn: sqlite3.Connection, legal_id: str, mentions_limit: int | None = 
     out["relations"] = rels
     ids = [legal_id, *aliases]
     marks = ",".join("?" * len(ids))
-    sql = (
-        "SELECT d.id, r.rid, r.start, r.\"end\", r.text, "
-        "COALESCE(r.stale_sentence, substr(d.text, r.sent_start + 1, r.sent_end - r.sent_start)), d.date, d.title "
-        "FROM records r JOIN documents d ON d.docno = r.docno "
+    # The mentions are ordered first (cheap columns only), then the sentences of the
+    # page are cut: a much-cited law has thousands of mentions.
+    page_sql = (
+        "SELECT r.rid FROM records r JOIN documents d ON d.docno = r.docno "
         f"WHERE r.type = 'legal_ref' AND (r.legal_id IN ({marks}) OR r.refers_to = ?) "
         "AND r.status != 'rejected' AND d.duplicate_of IS NULL "
         "ORDER BY d.date IS NULL, d.date, d.id, r.start"
     )
     params: list[Any] = [*ids, legal_id]
     if mentions_limit is not None:
-        sql += " LIMIT ?"
+        page_sql += " LIMIT ?"
         params.append(mentions_limit)
-    out["mentions"] = [
-        dict(zip(("doc", "rid", "start", "end", "text", "sentence", "date", "title"), m))
-        for m in conn.execute(sql, params)
-    ]
+    rids = [rid for (rid,) in conn.execute(page_sql, params)]
+    rows = {}
+    for i in range(0, len(rids), 500):
+        chunk = rids[i:i + 500]
+        for m in conn.execute(
+            "SELECT r.rid, d.id, r.start, r.\"end\", r.text, "
+            "COALESCE(r.stale_sentence, substr(d.text, r.sent_start + 1, r.sent_end - r.sent_start)), d.date, d.title "
+            f"FROM records r JOIN documents d ON d.docno = r.docno WHERE r.rid IN ({','.join('?' * len(chunk))})", chunk):
+            rows[m[0]] = dict(zip(("rid", "doc", "start", "end", "text", "sentence", "date", "title"), m))
+    out["mentions"] = [rows[rid] for rid in rids if rid in rows]
     return out

@@ -49,14 +49,16 @@ def parse_number(text: str) -> float | None:
 
 
 def format_number(v: Any) -> str:
-    """A float for the edit box, in the notation `parse_number` reads back to the same value."""
+    """A float for the edit box, written the Vietnamese way (`7.065.000.000.000`, `22,4`),
+    which `parse_number` reads back to the same value."""
     if v is None:
         return ""
-    if isinstance(v, (int, float)) and float(v).is_integer():
-        return str(int(v))
-    if not isinstance(v, (int, float)):
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
         return str(v)
-    return f"{float(v):.12f}".rstrip("0").replace(".", ",")  # positional, never 1e-05
+    sign = "-" if v < 0 else ""
+    whole, _, frac = f"{abs(float(v)):.12f}".rstrip("0").partition(".")  # positional, never 1e-05
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return sign + grouped + (f",{frac}" if frac else "")
 
 
 def form_value(record: dict[str, Any], field: str) -> str:

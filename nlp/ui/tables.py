@@ -51,3 +51,8 @@ def counts_by_kind(records: Iterable[Any]) -> dict[str, int]:
         k = kind_of(r)
         out[k] = out.get(k, 0) + 1
     return out
+
+
+def count_label(n: int, word: str) -> str:
+    """`1 document`, `2 documents`: counts in captions and links read as English."""
+    return f"{n:,} {word}" + ("" if n == 1 else "s")

@@ -2,8 +2,9 @@
 
 The Upload page calls `load_upload` / `load_pasted`; they never raise. The size limit is
 set twice on purpose: `.streamlit/config.toml` (`server.maxUploadSize`) stops the browser
-from sending a huge file, and the page passes the same limit as `max_bytes` to the
-reader, which refuses anything larger with a sentence (tests, a changed config, pastes).
+from sending a huge file, and `MAX_UPLOAD_MB` here is passed as `max_bytes` to the reader,
+which refuses anything larger with a sentence (tests, a server started from another
+folder without that config, pastes).
 Which types are read, and every refusal reason, belong to `nlp.text`.
 """
 from __future__ import annotations
@@ -15,11 +16,13 @@ from ..text import SUPPORTED_EXTENSIONS, Document, DocumentError, document_from_
 log = logging.getLogger(__name__)
 
 ACCEPTED_TYPES = tuple(e.lstrip(".") for e in SUPPORTED_EXTENSIONS)
-DEFAULT_MAX_MB = 10  # keep equal to server.maxUploadSize in .streamlit/config.toml
+# The limit in code, whatever config the server was started with (a test pins
+# .streamlit/config.toml's server.maxUploadSize to the same number).
+MAX_UPLOAD_MB = 10
 MB = 1024 * 1024  # Streamlit's unit for server.maxUploadSize
 
 
-def load_upload(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_MB * MB) -> tuple[Document | None, str | None]:
+def load_upload(data: bytes, filename: str, *, max_bytes: int = MAX_UPLOAD_MB * MB) -> tuple[Document | None, str | None]:
     """(document, None) or (None, one-line reason naming the file). Never raises."""
     try:
         return document_from_bytes(data, filename, max_bytes=max_bytes), None
@@ -30,7 +33,7 @@ def load_upload(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_MB *
         return None, f"{filename}: could not be read ({type(exc).__name__})"
 
 
-def load_pasted(text: str, *, max_bytes: int = DEFAULT_MAX_MB * MB) -> tuple[Document | None, str | None]:
+def load_pasted(text: str, *, max_bytes: int = MAX_UPLOAD_MB * MB) -> tuple[Document | None, str | None]:
     """Pasted text as a Document (id "pasted"), or a reason. Never raises."""
     if not isinstance(text, str) or not text.strip():
         return None, "pasted text: nothing to read (the box is empty)"

@@ -87,16 +87,27 @@ def browser():
         b.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.when == "call":
+        item.rep_call = rep  # the page fixture screenshots a failed test
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     """A fresh browser session (own cookies, own Streamlit session) per test."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1700}, locale="vi-VN")
     pg = ctx.new_page()
     pg.set_default_timeout(60_000)
     dialogs: list[str] = []
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     pg.dialogs = dialogs  # an alert() from article text would land here
     yield pg
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:
+        shot(pg, f"FAILED_{request.node.name}")
     ctx.close()
 
 

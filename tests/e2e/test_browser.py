@@ -42,7 +42,8 @@ def test_upload_seed_article_highlights_the_decree(app_url, page):
     assert mark.get_attribute("data-kind") == "legal_ref"
     assert "LEGAL" in mark.inner_text()
     assert page.locator('mark.entity[data-kind="legal_ref"]').count() >= 4
-    assert page.get_by_text("Download JSON").is_visible()
+    page.get_by_role("button", name="Download JSON").wait_for()
+    page.get_by_role("button", name="Download CSV").wait_for()
     page.get_by_role("tab", name=re.compile("Legal references")).click()
     shot(page, "upload_seed_004")
     assert not page.dialogs
@@ -90,13 +91,14 @@ def test_search_nd82_and_open_the_decree(app_url, page):
     box = page.get_by_label("Search decrees, documents and figures")
     box.fill("nd 82")
     box.press("Enter")
-    result = page.locator('[data-testid="stVerticalBlockBorderWrapper"]', has_text="82/2024/NĐ-CP").first
+    result = page.locator('[class*="st-key-decree-result-"]', has_text="82/2024/NĐ-CP").first
     result.wait_for(timeout=LONG)
     assert "q=nd+82" in page.url or "q=nd%2082" in page.url
     shot(page, "search_nd82")
     result.get_by_role("button", name="Open").click()
     page.get_by_role("heading", name="82/2024/NĐ-CP").wait_for(timeout=LONG)
     page.get_by_role("heading", name="Mentions").wait_for()
+    page.get_by_test_id("stMetricValue").first.wait_for()
     assert "decree=82" in page.url
     assert page.locator('mark.entity[data-kind="legal_ref"]').count() >= 1
     shot(page, "decree_82_2024")
@@ -125,3 +127,36 @@ def test_accept_a_record_reload_still_accepted(app_url, page):
     status = page.get_by_text(re.compile(r"status accepted by E2E reviewer"))
     status.wait_for(timeout=LONG)
     shot(page, "review_reloaded")
+
+
+def _reviewer(page, url: str, name: str) -> str:
+    """Open the review page as `name`; the record on screen (its id)."""
+    _open(page, url)
+    box = page.get_by_label("Reviewer name")
+    box.fill(name)
+    box.press("Enter")
+    page.get_by_text("Enter your name in the sidebar").wait_for(state="detached", timeout=LONG)
+    heading = page.locator("h3", has_text=re.compile(r"^Record #\d+")).first
+    heading.wait_for()
+    return re.search(r"#(\d+)", heading.inner_text()).group(1)
+
+
+def test_two_sessions_on_one_record_later_save_is_told(app_url, browser, page):
+    other_ctx = browser.new_context(viewport={"width": 1400, "height": 1700})
+    other = other_ctx.new_page()
+    other.set_default_timeout(60_000)
+    try:
+        # both open the same record by its link, as two reviewers would from a shared URL
+        rid = _reviewer(page, f"{app_url}/review", "Lan")
+        assert _reviewer(other, f"{app_url}/review?rid={rid}", "Huy") == rid
+        _reviewer(page, f"{app_url}/review?rid={rid}", "Lan")
+        other.get_by_role("button", name=re.compile("^Reject")).click()
+        other.get_by_text(f"Record #{rid} rejected").wait_for(timeout=LONG)
+        page.get_by_role("button", name=re.compile("^Accept")).click()
+        warning = page.get_by_text(re.compile("changed by someone else"))
+        warning.wait_for(timeout=LONG)
+        assert "rejected by Huy" in warning.inner_text()
+        page.get_by_test_id("stCaptionContainer").filter(has_text="status rejected by Huy").wait_for()
+        shot(page, "review_conflict")
+    finally:
+        other_ctx.close()
