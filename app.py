@@ -21,6 +21,7 @@ PAGES = [
 
 page = st.navigation(PAGES)
 session.keep_widget_state()
+session.warm_up()
 
 store = session.store()
 if store is None:

@@ -12,6 +12,7 @@ from nlp.ui.review import (CHOICES, FIGURE_FIELDS, LEGAL_FIELDS, REVIEWED_KINDS,
 
 FLASH, FOCUS = "review_flash", "review_focus"
 ALL = "all"
+DOC_CHOICES = 500
 
 st.title("Review")
 store = session.require_store()
@@ -23,8 +24,12 @@ with st.sidebar:
     kind = st.selectbox("Kind", [ALL, *REVIEWED_KINDS], key="keep_review_kind",
                         format_func=lambda k: {"figure": "figures", "legal_ref": "legal references"}.get(k, k))
     role = st.selectbox("Role", [ALL, *ROLES], key="keep_review_role", disabled=kind == "legal_ref")
-    docs = [d["id"] for d in store.list_documents(limit=2000)]
-    doc = st.selectbox("Document", [ALL, *docs], key="keep_review_doc")
+    # The newest documents are listed; any other id can be typed (a corpus may hold 35k).
+    docs = [d["id"] for d in store.list_documents(limit=DOC_CHOICES)]
+    doc = st.selectbox("Document", [ALL, *docs], key="keep_review_doc", accept_new_options=True,
+                       help="pick one of the newest documents or type a document id")
+    flagged = st.toggle("Flagged only", key="keep_review_flagged",
+                        help="reviewed records whose document changed since; they need a second look")
 filters = {"kind": None if kind == ALL else kind,
            "role": None if role == ALL or kind == "legal_ref" else role,
            "doc": None if doc == ALL else doc}
@@ -69,18 +74,15 @@ if not reviewer:
 focus = st.query_params.get("rid") or st.session_state.get(FOCUS)
 rec = None
 if focus:
-    try:
-        rec = store.get_record(int(focus))
-    except (TypeError, ValueError):
-        rec = None
+    rec = store.get_record(int(focus)) if str(focus).isdigit() else None
     if rec is None:
-        st.error(f"No record #{focus}.")
-queue = pending_queue(store, limit=11, **filters)
+        st.error("The link names no stored record (`rid` must be a record number); showing the queue.")
+queue = pending_queue(store, flagged=flagged, limit=11, **filters)
 if rec is None:
     rec = queue[0] if queue else None
 
 if rec is None:
-    st.success("Nothing pending under these filters. Well done.")
+    st.success("Nothing flagged under these filters." if flagged else "Nothing pending under these filters. Well done.")
 else:
     kind_name = KINDS[kind_of(rec)].meaning
     st.subheader(f"Record #{rec['rid']}")
@@ -118,7 +120,7 @@ else:
 # ---------------------------------------------------------------- what comes next, what was done
 left, right = st.columns(2)
 with left:
-    st.markdown("**Next in the queue** (least confident first)")
+    st.markdown("**Next in the queue** (" + ("flagged, " if flagged else "") + "least confident first)")
     upcoming = [r for r in queue if not rec or r["rid"] != rec["rid"]][:10]
     if upcoming:
         st.dataframe(

@@ -12,10 +12,11 @@ from nlp.ui.charts import timeline_chart, timeline_frame, units_by_frequency
 from nlp.ui.highlight import highlight_html, legend_html
 from nlp.ui.search_view import (TAB_LABELS, TABS, link_params, mention_html, mentions_rows, read_link,
                                 relations_text, snippet_html)
-from nlp.ui.tables import count_label, figures_frame
+from nlp.ui.tables import count_label, figures_frame, shorten
 
 Q, TAB, APPLIED = "keep_search_q", "keep_search_tab", "_search_applied_link"
 LIMIT = 30
+MENTION_CARDS = 100  # sentences drawn on a decree page; the table below lists them all
 
 st.title("Search")
 store = session.require_store()
@@ -33,10 +34,6 @@ wanted = link_params(q, tab, decree)
 if {k: st.query_params.get(k) for k in ("q", "tab", "decree") if k in st.query_params} != wanted:
     st.query_params.from_dict(wanted)
 st.session_state[APPLIED] = read_link(wanted)
-
-
-def _short(title: str, n: int = 90) -> str:
-    return title if len(title) <= n else title[: n - 1].rstrip() + "…"
 
 
 def _open(**params) -> None:
@@ -78,10 +75,13 @@ if tab == "decrees" and decree:
             for i, r in enumerate(rels):
                 st.button(f"{r['type'].replace('_', ' ')} → {r['target']}", key=f"rel_{i}",
                           on_click=_open, kwargs={"decree": r["target"]})
+        mentions = entry.get("mentions") or []
         st.subheader("Mentions")
-        for m in entry.get("mentions") or ():
+        if len(mentions) > MENTION_CARDS:
+            st.caption(f"The first {MENTION_CARDS} of {len(mentions):,}, oldest first; the table lists them all.")
+        for m in mentions[:MENTION_CARDS]:
             with st.container(border=True):
-                st.caption(f"{m.get('date') or 'undated'} · `{m['doc']}`" + (f" · {_short(m['title'])}" if m.get("title") else ""))
+                st.caption(f"{m.get('date') or 'undated'} · `{m['doc']}`" + (f" · {shorten(m['title'])}" if m.get("title") else ""))
                 st.html(mention_html(m, entry['id']))
         with st.expander("Mentions as a table"):
             st.dataframe(mentions_rows(entry), hide_index=True, width="stretch")

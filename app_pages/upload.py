@@ -1,6 +1,7 @@
 """Upload: a file or pasted text -> highlighted article, records table, downloads, save."""
 from __future__ import annotations
 
+import logging
 import time
 
 import streamlit as st
@@ -8,10 +9,12 @@ import streamlit as st
 from nlp.export import to_csv, to_json
 from nlp.ui import session
 from nlp.ui.highlight import highlight_html, legend_html
-from nlp.ui.tables import counts_by_kind, figures_frame, legal_frame
+from nlp.ui.tables import count_label, counts_by_kind, figures_frame, legal_frame, shorten
 from nlp.ui.upload import ACCEPTED_TYPES, MAX_UPLOAD_MB, MB, load_pasted, load_upload
 
 STATE = "upload_current"  # {"key", "doc", "error", "records", "seconds", "saved"}
+LAST_FILE = "upload_last_file_id"
+log = logging.getLogger(__name__)
 
 st.title("Upload an article")
 st.caption("Figures, targets and legal-document references from a Vietnamese report or news article.")
@@ -34,21 +37,27 @@ def _process(key, loader) -> dict:
     state = {"key": key, "doc": doc, "error": error, "records": [], "seconds": 0.0, "saved": None}
     if doc is not None:
         t0 = time.perf_counter()
-        with st.spinner("Extracting figures and references…"):
-            state["records"] = session.extract_text(doc.text)
+        try:
+            with st.spinner("Extracting figures and references…"):
+                state["records"] = session.extract_text(doc.text)
+        except Exception as exc:  # noqa: BLE001 - extract() should not raise; if it does, say so, no traceback
+            log.exception("solieu: extraction failed for %s", doc.id)
+            state["error"] = f"{doc.meta.get('filename') or doc.id}: read, but the analysis failed ({type(exc).__name__})"
         state["seconds"] = time.perf_counter() - t0
     return state
 
 
+# A new file in the uploader or a pasted text replaces what is shown; reruns (downloads,
+# save) keep it. The uploader keeps its file across reruns, so only a new file id counts.
 current = st.session_state.get(STATE)
-if uploaded is not None:
-    key = ("file", uploaded.file_id)
-    if not current or current["key"] != key:
-        current = _process(key, lambda: load_upload(uploaded.getvalue(), uploaded.name, max_bytes=max_bytes))
-elif pasted_go:
+file_id = uploaded.file_id if uploaded is not None else None
+if pasted_go:
     current = _process(("paste", hash(pasted)), lambda: load_pasted(pasted, max_bytes=max_bytes))
-elif current and current["key"][0] == "file":
+elif file_id is not None and file_id != st.session_state.get(LAST_FILE):
+    current = _process(("file", file_id), lambda: load_upload(uploaded.getvalue(), uploaded.name, max_bytes=max_bytes))
+elif file_id is None and current and current["key"][0] == "file":
     current = None  # the file was removed from the uploader
+st.session_state[LAST_FILE] = file_id
 st.session_state[STATE] = current
 
 if not current:
@@ -64,7 +73,7 @@ counts = counts_by_kind(records)
 
 st.subheader(doc.meta.get("filename") or "Pasted text")
 if doc.title:
-    st.caption(doc.title if len(doc.title) <= 160 else doc.title[:159].rstrip() + "…")
+    st.caption(shorten(doc.title, 160))
 m = st.columns(5)
 m[0].metric("Legal references", counts.get("legal_ref", 0))
 m[1].metric("Targets", counts.get("target", 0))
@@ -102,6 +111,11 @@ if c[2].button("Save to corpus", type="primary"):
 if current["saved"]:
     status, detail = current["saved"]
     if status == "ok":
-        st.success(f"Saved to the corpus as **{doc.id}** " + (f"({detail})" if isinstance(detail, dict) else ""))
+        what = {"new": "added", "updated": "updated", "unchanged": "already there, unchanged"}.get(detail.get("status"), "saved")
+        dup = f"; a copy of {detail['duplicate_of']}" if detail.get("duplicate_of") else ""
+        st.success(f"Saved to the corpus as **{doc.id}** ({what}, {count_label(detail.get('records', 0), 'record')}{dup}).")
+        if st.button("Review its records"):
+            st.session_state["keep_review_doc"] = doc.id  # the Review page's document filter
+            st.switch_page("app_pages/review.py")
     else:
         st.error(detail)

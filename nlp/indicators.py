@@ -325,8 +325,13 @@ class _Year:
     weight: int
 
 
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d{2}")
+
+
 def _years(text: str, s: int, e: int) -> list[_Year]:
     """Year expressions in text[s:e] that can date a figure."""
+    if not _YEAR_DIGITS.search(text, s, e):
+        return []  # cheap pre-filter: most windows hold no 4-digit year at all
     c = cues()
     found: dict[int, _Year] = {}
     for _, weight, rx in c.years:

@@ -2,7 +2,8 @@
 
     ingest(store_path, paths, *, workers=None, progress=True, progress_cb=None) -> dict
         report {"new", "updated", "unchanged", "duplicates", "records", "flagged",
-                "failed": [(name, reason)], "seconds", "extract_cpu_seconds", "store_seconds"}
+                "failed": [(name, reason)], "retried" (documents of a worker that died),
+                "seconds", "extract_cpu_seconds", "store_seconds"}
     ensure_bundled_corpus(store, progress_cb=None) -> int     # docs added on first start
     progress_cb(done, total, name) is called after each input.
 
@@ -201,7 +202,7 @@ class _Run:
 
         self.store = store
         self.report: dict[str, Any] = {"new": 0, "updated": 0, "unchanged": 0, "duplicates": 0,
-                                       "records": 0, "flagged": 0, "failed": [],
+                                       "records": 0, "flagged": 0, "failed": [], "retried": 0,
                                        # where the time goes: CPU of extraction (all workers), writing
                                        "extract_cpu_seconds": 0.0, "store_seconds": 0.0}
         self.total, self.done = total, 0
@@ -275,7 +276,8 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _run_parallel(run: _Run, tasks: Iterator[Task], workers: int) -> None:
-    batches = _batches(tasks, BATCH)
+    # Small inputs get small batches, so that every worker has a share.
+    batches = _batches(tasks, min(BATCH, max(1, run.total // (workers * WINDOW))))
     retry: deque[Task] = deque()  # documents of a crashed worker: retried alone, one at a time
     pending: dict[Future, tuple[list[Task], bool]] = {}
     pool: ProcessPoolExecutor | None = None  # started on the first document that needs a worker
@@ -311,12 +313,14 @@ def _run_parallel(run: _Run, tasks: Iterator[Task], workers: int) -> None:
                         run.result(("failed", batch[0].name, "a worker process died on this document (crash or out of memory)"))
                     else:
                         retry.extend(batch)
+                        run.report["retried"] += len(batch)
                     continue
                 for res in results:
                     run.result(res)
             if broken:
                 for batch, is_retry in pending.values():
                     retry.extend(batch)  # innocent bystanders of the crash: retried too
+                    run.report["retried"] += len(batch)
                 pending.clear()
                 if pool is not None:
                     pool.shutdown(wait=False, cancel_futures=True)

@@ -60,7 +60,9 @@ class CueGroup:
     group: str
     role: str  # target / actual / other / none
     regex: re.Pattern
-    unit: bool  # matched against the figure's counted noun as well
+    unit: bool  # matched against the figure's counted noun, never as context
+    whole_noun: bool  # a one-syllable cue must be the whole counted noun ("13 bộ", not "30 bộ dữ liệu")
+    exclude: re.Pattern | None  # compounds that contain a cue syllable but not its sense ("thực hiện")
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,19 @@ def cue_groups() -> tuple[CueGroup, ...]:
             rx = _phrase_regex(r["cues"])
         else:
             raise rules_mod.RuleError(f"role_cues.yml rule {r['id']!r}: needs 'cues' or 'pattern'")
-        out.append(CueGroup(r["id"], r["group"], r["role"], rx, bool(r.get("unit"))))
+        exclude = _phrase_regex(r["except"]) if r.get("except") else None
+        out.append(CueGroup(r["id"], r["group"], r["role"], rx, bool(r.get("unit")), bool(r.get("whole_noun")), exclude))
     return tuple(out)
+
+
+def unit_groups(noun: str) -> set[str]:
+    """The unit-only cue groups that the counted noun belongs to ("05 nhóm nhiệm vụ" -> unit_plan)."""
+    out = set()
+    for g in cue_groups():
+        m = g.regex.match(noun) if g.unit and noun else None
+        if m and (not g.whole_noun or m.end() == len(noun) or " " in m.group().strip()):
+            out.add(g.group)
+    return out
 
 
 def group_names() -> list[str]:
@@ -105,13 +118,19 @@ def find_cues(text: str, start: int, end: int) -> list[CueHit]:
     figure is a goal, "5 mục tiêu" is a count of goals.
     """
     seg = text[start:end]
-    hits = [
-        CueHit(start + m.start(), start + m.end(), g.group, g.role)
-        for g in cue_groups()
-        if not g.unit
-        for m in g.regex.finditer(seg)
-    ]
-    hits.sort(key=lambda h: (h.start, -h.end))
+    hits = []
+    for g in cue_groups():
+        if g.unit:
+            continue
+        # Syllables are matched, not words: "hiện" also occurs in "thực hiện", "giao" in
+        # "giao dịch"; a rule's `except` compounds veto the matches they cover.
+        vetoed = [m.span() for m in g.exclude.finditer(seg)] if g.exclude else []
+        for m in g.regex.finditer(seg):
+            if not any(a <= m.start() and m.end() <= b for a, b in vetoed):
+                hits.append(CueHit(start + m.start(), start + m.end(), g.group, g.role))
+    # At one start the longer cue sorts last, so "the last cue before the figure" is the
+    # most specific one ("đã hoàn thành" rather than "đã").
+    hits.sort(key=lambda h: (h.start, h.end))
     return hits
 
 
@@ -121,11 +140,16 @@ def find_cues(text: str, start: int, end: int) -> list[CueHit]:
 
 
 def _clause(text: str, sent: tuple[int, int], fig: Figure) -> tuple[int, int]:
-    """The clause around the figure: from the last break before it to the first after it."""
+    """The clause around the figure: from the last break before it to the first after it.
+
+    A figure alone in parentheses ("... Chính phủ giao (8%)") belongs to the clause it
+    glosses, so the clause then reaches back past the "(".
+    """
     s, e = sent
-    left = s
-    for m in _CLAUSE_BREAK.finditer(text, s, fig.start):
-        left = m.end()
+    breaks = [m for m in _CLAUSE_BREAK.finditer(text, s, fig.start)]
+    left = breaks[-1].end() if breaks else s
+    if breaks and breaks[-1].group() == "(" and not text[left:fig.start].strip():
+        left = breaks[-2].end() if len(breaks) > 1 else s
     m = _CLAUSE_BREAK.search(text, fig.end, e)
     right = m.start() if m else e
     return left, right
@@ -247,7 +271,7 @@ def _near_right_end(words: list[Word], fig: Figure, hi: int) -> int:
 def features(text: str, fig: Figure, words: list[Word], sentence: tuple[int, int]) -> dict[str, float | str]:
     """Features of one figure in its sentence (a flat dict for DictVectorizer)."""
     s, e = sentence
-    if not (s <= fig.start and fig.end <= e):  # a sentence that does not hold the figure: use the figure's line
+    if not (s <= fig.start and fig.end <= e):  # a sentence that does not hold the figure: widen it
         s, e = min(s, fig.start), max(e, fig.end)
     cs, ce = _clause(text, (s, e), fig)
     near_l = _near_left_start(words, fig, s)
@@ -259,9 +283,8 @@ def features(text: str, fig: Figure, words: list[Word], sentence: tuple[int, int
     noun = counted_noun(fig)
     if noun:
         f["unit_head"] = " ".join(noun.split()[:2])
-    for g in cue_groups():
-        if g.unit and noun and g.regex.match(noun):
-            f[f"unit:{g.group}"] = 1.0
+    for group in unit_groups(noun):
+        f[f"unit:{group}"] = 1.0
 
     hits = [h for h in find_cues(text, s, e) if h.end <= fig.start or h.start >= fig.end]
     nearest: CueHit | None = None
@@ -364,22 +387,57 @@ def features(text: str, fig: Figure, words: list[Word], sentence: tuple[int, int
 
 # Cue groups that commit the rest of their clause to a goal ("phấn đấu đạt", "phải chiếm"),
 # and those that mark a finished state and so cancel it ("đã", "hiện nay").
-_COMMITTING = ("goal_verb", "modal", "deadline")
+_COMMITTING = ("goal_verb", "modal", "deadline", "future")
 # Counted nouns whose count describes a plan or a body rather than measuring a result.
 _DESCRIPTIVE_UNITS = {"unit_plan", "unit_member"}
 _SETTLED = ("past", "now")
+# Aspect markers that can follow a subject figure; verbs that report a thing as done.
+_ASPECT = ("past", "now", "modal", "future")
+_ACCOMPLISHING = ("result", "completion")
 
 
 def _goal_frame(hits: list[CueHit], lo: int, fig: Figure) -> bool:
-    """A committing cue stands between `lo` and the figure, not followed by a settled one."""
+    """A committing cue stands between `lo` and the figure, not followed by a settled one.
+
+    A goal head ("mục tiêu", "chỉ tiêu") commits only once a result verb follows it
+    ("mục tiêu cả nước đạt 50%"); alone it is often part of a name ("Chương trình mục tiêu
+    quốc gia 7.065 tỷ đồng").
+    """
     last = None
+    head = None
     for h in hits:
         if lo <= h.start and h.end <= fig.start:
             if h.group in _COMMITTING:
                 last = h
-            elif h.group in _SETTLED and last is not None:
-                last = None
+            elif h.group == "goal_head":
+                head = h
+            elif h.group == "result" and head is not None:
+                last = h
+            elif h.group in _SETTLED:
+                last = head = None
     return last is not None
+
+
+_STRONG_BREAK = re.compile(r"[;:.!?…]")
+_PREDICATE_WORDS = 8  # how far after a subject figure its aspect marker may stand
+
+
+def _predicate(text: str, fig: Figure, hits: list[CueHit], clause_start: int, end: int) -> CueHit | None:
+    """The aspect marker (đã, đang, sẽ, cần ...) of the predicate whose subject is the figure.
+
+    Only for a figure that opens its clause (comparators such as "hơn", "khoảng" aside):
+    "hụt thu gần 190.000 tỷ đồng mà chi vẫn muốn ..." has the figure as an object.
+    """
+    gap = text[clause_start:fig.start]
+    for h in sorted((h for h in hits if clause_start <= h.start and h.end <= fig.start and h.group.startswith("cmp_")),
+                    key=lambda h: -h.start):
+        gap = gap[:h.start - clause_start] + gap[h.end - clause_start:]
+    if re.search(r"\w", gap):
+        return None
+    m = _STRONG_BREAK.search(text, fig.end, end)
+    stop = m.start() if m else end
+    return next((h for h in hits if fig.end <= h.start < stop and h.group in _ASPECT
+                 and len(text[fig.end:h.start].split()) <= _PREDICATE_WORDS), None)
 
 
 def _rule_vote(text: str, fig: Figure, sentence: tuple[int, int]) -> tuple[str, float, str]:
@@ -388,32 +446,44 @@ def _rule_vote(text: str, fig: Figure, sentence: tuple[int, int]) -> tuple[str, 
     1. a counted noun naming members or plan parts -> other, unless a result cue governs it;
        an administrative unit ("63 tỉnh") -> other when no cue stands in its clause;
     2. a goal frame: a committing cue (phấn đấu, phải, sẽ, đến năm X) earlier in the clause,
-       or a target cue opening the sentence, with no "đã"/"hiện nay" after it -> target;
-    3. the nearest cue before the figure in its clause, if it has a role (structure words
+       or a target cue opening the sentence, with no "đã"/"hiện nay" after it -> target,
+       unless the figure is the subject of a settled predicate ("100% các tỉnh đã có");
+    3. a figure with no cue before it in its clause takes the aspect of its predicate
+       ("80% hộ gia đình sẽ có" -> target, "13 bộ đã kết nối" -> actual);
+    4. the nearest cue before the figure in its clause, if it has a role (structure words
        only when right before the figure);
-    4. a ratio a/b reports progress -> actual;
-    5. the lead-in of the list or table the figure is in ("Mục tiêu đến năm 2025:");
-    6. a target cue anywhere before in the sentence -> target;
-    7. an actual cue anywhere in the sentence -> actual;
-    8. by unit: counted nouns are usually descriptive, measures usually results.
+    5. a ratio a/b reports progress -> actual;
+    6. the lead-in of the list or table the figure is in ("Mục tiêu đến năm 2025:");
+    7. a target cue anywhere before in the sentence -> target;
+    8. an actual cue anywhere in the sentence -> actual;
+    9. by unit: counted nouns are usually descriptive, measures usually results.
     """
     s, e = min(sentence[0], fig.start), max(sentence[1], fig.end)
-    cs, _ = _clause(text, (s, e), fig)
+    cs, ce = _clause(text, (s, e), fig)
     hits = [h for h in find_cues(text, s, e) if h.end <= fig.start or h.start >= fig.end]
     left = [h for h in hits if h.end <= fig.start and h.role != "none"]
     in_clause = [h for h in left if h.start >= cs]
     noun = counted_noun(fig)
-    unit_groups = {g.group for g in cue_groups() if g.unit and noun and g.regex.match(noun)}
-    if unit_groups & _DESCRIPTIVE_UNITS:  # plan parts, members: descriptive unless reported done
-        done = in_clause and in_clause[-1].role == "actual"
+    units = unit_groups(noun)
+    if units & _DESCRIPTIVE_UNITS:  # plan parts, members: descriptive unless reported done
+        done = any(h.group in _ACCOMPLISHING for h in in_clause)
         return ("actual", 0.6, "unit-done") if done else ("other", 0.65, "unit-descriptive")
-    if unit_groups and not in_clause:  # an administrative unit with no cue of its own
+    if units and not in_clause:  # an administrative unit with no cue of its own
         return "other", 0.55, "unit-admin"
     opener = next((h for h in left if h.start < s + 25), None)
     opener_frames = opener is not None and opener.role == "target" and not any(
         h.group in (*_SETTLED, "completion") for h in left if h.start > opener.start)
-    if _goal_frame(hits, cs, fig) or opener_frames:
+    # The figure as subject ("100% các tỉnh, thành phố đã có ...", "80% hộ gia đình sẽ có"):
+    # the aspect marker of its own predicate outweighs a frame set by an earlier clause.
+    predicate = _predicate(text, fig, hits, cs, e)
+    if _goal_frame(hits, cs, fig):
         return "target", 0.65, "goal-frame"
+    if opener_frames:
+        if predicate is not None and predicate.group in _SETTLED:
+            return "actual", 0.6, "settled-predicate"
+        return "target", 0.6, "goal-frame"
+    if predicate is not None:
+        return predicate.role, 0.6, "predicate"
     # Structure words ("với", "các", "gồm") only speak for the figure right after them.
     near = _near_left_start([], fig, cs)
     voting = [h for h in in_clause if h.role != "other" or h.start >= near]
@@ -760,6 +830,7 @@ def train(gold_dirs: list[Path], text_dirs: list[Path], out_dir: Path = Path("mo
     out_dir.mkdir(parents=True, exist_ok=True)
     joblib.dump(pipe, out_dir / "model.joblib")
     (out_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    default_model.cache_clear()  # a process that trains then extracts sees the new model
     return meta
 
 
@@ -780,10 +851,15 @@ def evaluate(model: RoleModel | None, gold_dirs: list[Path], text_dirs: list[Pat
 # ---------------------------------------------------------------------------------------
 
 _CHECKED_VERSIONS = ("python", "scikit-learn", "numpy", "joblib", "underthesea", "solieu")
+# The pickle itself depends on these exactly; the others matter from a minor release on
+# (tokenisation and POS tags feed the features).
+_EXACT_VERSIONS = ("scikit-learn", "numpy", "joblib")
 
 
-def _major_minor(v: str) -> str:
-    return ".".join(str(v).split(".")[:2])
+def _differs(lib: str, saved: str, installed: str) -> bool:
+    if lib in _EXACT_VERSIONS:
+        return saved != installed
+    return saved.split(".")[:2] != installed.split(".")[:2]
 
 
 def load(model_dir: Path) -> RoleModel:
@@ -805,9 +881,8 @@ def load(model_dir: Path) -> RoleModel:
                          f"this code computes {FEATURE_VERSION!r}: retrain with `solieu train`")
     saved = meta.get("versions") or {}
     now = library_versions()
-    # Patch releases keep pickles compatible; a different major.minor may not.
-    diff = [f"{k} {saved.get(k)} (installed {now[k]})" for k in _CHECKED_VERSIONS
-            if saved.get(k) is not None and _major_minor(saved[k]) != _major_minor(now[k])]
+    diff = [f"{k} {saved[k]} (installed {now[k]})" for k in _CHECKED_VERSIONS
+            if saved.get(k) is not None and _differs(k, str(saved[k]), now[k])]
     if diff:
         warnings.warn(f"role model in {model_dir} was saved with other library versions: {', '.join(diff)}; "
                       "predictions may differ, retrain with `solieu train`", UserWarning, stacklevel=2)
@@ -818,8 +893,8 @@ def load(model_dir: Path) -> RoleModel:
             pipe = joblib.load(model_path)
     except Exception as exc:  # noqa: BLE001 - any unpickling failure is a corrupt model file
         raise ModelError(f"{model_path}: corrupt or incompatible model file ({type(exc).__name__}: {exc})") from exc
-    if not hasattr(pipe, "predict_proba"):
-        raise ModelError(f"{model_path}: does not hold a classifier")
+    if not hasattr(pipe, "predict_proba") or not set(map(str, getattr(pipe, "classes_", ()))) <= set(ROLES):
+        raise ModelError(f"{model_path}: does not hold a role classifier")
     return RoleModel(pipe, meta)
 
 

@@ -19,14 +19,18 @@
 Decrees: the query is read as a legal reference first (nlp.legal_query, any spelling:
 `nd 82/2024`, `nghi dinh 73`, `qd 06/ttg`, `de an 06`) and its canonical ids are looked
 up exactly, aliases included; otherwise the known ids whose numbers equal the query's
-numbers are ranked by rapidfuzz. Documents: every query word must occur (folded:
-no diacritics, đ→d, any case), `"quoted phrases"` stay phrases, `word*` is a prefix;
-ranked by bm25 (title weighted); snippets mark each match between MARK_OPEN and
-MARK_CLOSE, and `marks` gives the marked spans as offsets into the snippet without
-markers. Near-duplicate articles (syndicated copies) appear once, with their count.
+numbers are ranked by rapidfuzz.
+
+Documents: every query word must occur (folded: no diacritics, đ→d, any case), `"quoted
+phrases"` stay phrases, `word*` is a prefix; ranked by bm25 (title weighted), documents
+holding the words of an unquoted query as one phrase first; snippets mark each
+match between MARK_OPEN and MARK_CLOSE, and `marks` gives the marked spans as offsets
+into the snippet without markers. Near-duplicate articles (syndicated copies) appear
+once, with their count.
+
 Figures: indicator words (folded; all of them, or, when no figure has them all, most of
-them in indicator + sentence), unit, role, year range; sorted by document date,
-so one indicator's targets and results can be followed across reports.
+them in indicator + sentence), unit, role, year range; sorted by document date, so one
+indicator's targets and results can be followed across reports.
 """
 from __future__ import annotations
 
@@ -47,6 +51,7 @@ _MO, _MC = "\x02", "\x03"  # FTS5 snippet markers: never in stored text (text.py
 _WORD = re.compile(r"\w+")
 _QUERY_PART = re.compile(r'"([^"]*)"|(\S+)')
 _FUZZY_MIN = 60.0
+_PHRASE_FIRST_MAX = 8  # an unquoted query of up to this many words is tried as a phrase first
 _FIGURE_COVERAGE = 0.75  # share of query words a figure must hold when no figure holds them all
 
 
@@ -164,6 +169,23 @@ def match_expression(query: str) -> str | None:
     return " AND ".join(parts) if parts else None
 
 
+def match_tiers(query: str) -> list[str]:
+    """The MATCH expressions to run in order, each adding the documents the previous missed.
+
+    An unquoted query of several words is first matched as one phrase, then as words
+    anywhere (`chuyển đổi số` means the phrase more often than three words apart). Ranking
+    a phrase is also much cheaper than ranking its frequent words (`số` is everywhere).
+    """
+    expr = match_expression(query)
+    if expr is None:
+        return []
+    words = _WORD.findall(fold(query))
+    if '"' not in query and "*" not in query and 2 <= len(words) <= _PHRASE_FIRST_MAX:
+        phrase = '"' + " ".join(words) + '"'
+        return [phrase, f"({expr}) NOT {phrase}"]
+    return [expr]
+
+
 def _marked(snippet: str) -> tuple[str, list[list[int]]]:
     """Snippet with FTS5's control markers -> (text with «», spans of the matches in the plain text)."""
     plain, marks, out = [], [], []
@@ -188,7 +210,7 @@ def search_documents(store: Store, query: str, limit: int = 20, date_from: str |
                      date_to: str | None = None, source: str | None = None, cited_type: str | None = None,
                      cited_year: int | None = None) -> list[dict]:
     """Documents whose folded text holds every query word (phrases as phrases), best first."""
-    expr = match_expression(query)
+    tiers = match_tiers(query)
     where, params = ["d.duplicate_of IS NULL"], []
     if date_from:
         where.append("d.date >= ?")
@@ -212,7 +234,7 @@ def search_documents(store: Store, query: str, limit: int = 20, date_from: str |
             params.append(int(cited_year))
         where.append(f"EXISTS (SELECT 1 FROM records c WHERE {' AND '.join(cond)})")
     dup_count = "(SELECT count(*) FROM documents x WHERE x.duplicate_of = d.docno)"
-    if expr is None:
+    if not tiers:
         if len(where) == 1:
             return []
         sql = (f"SELECT d.id, d.title, d.date, d.source, 0.0, substr(d.text, 1, 160), {dup_count} FROM documents d "
@@ -228,7 +250,11 @@ def search_documents(store: Store, query: str, limit: int = 20, date_from: str |
             f"WHERE documents_fts MATCH ? AND rank MATCH 'bm25({TITLE_WEIGHT}, 1.0)' AND {' AND '.join(where)} "
             "ORDER BY rank LIMIT ?"
         )
-        rows = _run(store, sql, (expr, *params, limit))
+        rows = []
+        for expr in tiers:
+            rows += _run(store, sql, (expr, *params, limit - len(rows)))
+            if len(rows) >= limit:
+                break
     out = []
     for doc_id, title, date, src, rank, snip, dups in rows:
         text, marks = _marked(snip)

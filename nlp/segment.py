@@ -151,8 +151,8 @@ def sentence_of(sentences: list[tuple[int, int]], start: int, end: int) -> tuple
     """The sentence that contains [start, end) (or the first one it overlaps)."""
     import bisect
 
-    starts = [s for s, _ in sentences]
-    i = bisect.bisect_right(starts, start) - 1
+    # Bisect on the (start, end) tuples themselves: no per-call list of starts.
+    i = bisect.bisect_right(sentences, (start, float("inf"))) - 1
     if i >= 0 and sentences[i][0] <= start < max(sentences[i][1], start + 1):
         return sentences[i]
     for s, e in sentences:

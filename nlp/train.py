@@ -58,9 +58,10 @@ def examples_from_reviewed(jsonl_path: Path | str, texts: dict[str, str]) -> lis
             continue
         if not isinstance(rec, dict) or rec.get("type", "figure") != "figure":
             continue
-        if rec.get("status") not in REVIEWED_STATUSES or rec.get("role") not in ROLES:
-            continue
-        doc, text = rec.get("doc"), texts.get(rec.get("doc"))
+        if rec.get("status") not in REVIEWED_STATUSES or rec.get("role") not in ROLES or rec.get("flagged"):
+            continue  # flagged: the document changed and the record no longer matches it
+        doc = rec.get("doc")
+        text = texts.get(doc) if isinstance(doc, str) else None
         try:
             start, end = int(rec["start"]), int(rec["end"])
         except (KeyError, TypeError, ValueError):
@@ -70,9 +71,12 @@ def examples_from_reviewed(jsonl_path: Path | str, texts: dict[str, str]) -> lis
         span = text[start:end]
         if rec.get("text") is not None and unicodedata.normalize("NFC", rec["text"]) != span:
             continue  # the document changed since the review: offsets no longer hold
-        if doc not in sentences:
-            sentences[doc] = split_sentences(text)
-        sent = tuple(rec["sentence"]) if rec.get("sentence") else sentence_of(sentences[doc], start, end)
+        sent = rec.get("sentence")
+        if not (isinstance(sent, (list, tuple)) and len(sent) == 2 and all(isinstance(v, int) for v in sent)
+                and sent[0] <= start and end <= sent[1] <= len(text)):
+            if doc not in sentences:
+                sentences[doc] = split_sentences(text)
+            sent = sentence_of(sentences[doc], start, end)
         try:
             value = float(rec.get("value") or 0.0)
         except (TypeError, ValueError):

@@ -157,3 +157,40 @@ def test_export_buttons(corpus_db):
     at = _on_review()
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Export JSONL", "Export CSV"]
+
+
+def test_bad_record_link_falls_back_to_the_queue(corpus_db):
+    head = pending_queue(Store(corpus_db), limit=1)[0]
+    for rid in ("999999", "abc", "<b>1</b>"):
+        at = _on_review(query={"rid": rid})
+        assert at.error and "no stored record" in at.error[0].value
+        assert _shown_rid(at) == head["rid"]
+
+
+def test_document_filter_accepts_a_typed_id(corpus_db):
+    store = Store(corpus_db)
+    doc = store.list_documents(limit=1, offset=5)[0]["id"]
+    at = _on_review()
+    at.sidebar.selectbox(key="keep_review_doc").set_value(doc).run()
+    assert_clean(at)
+    assert store.get_record(_shown_rid(at))["doc"] == doc
+
+
+def test_flagged_queue_shows_reviewed_records_whose_document_changed(corpus_db):
+    from dataclasses import replace
+
+    from nlp.text import document_from_text
+
+    store = Store(corpus_db)
+    rec = pending_queue(store, kind="figure", limit=1)[0]
+    store.review(rec["rid"], "accept", reviewer="Lan", expected_version=rec["version"])
+    old = store.get_document(rec["doc"])
+    changed = old["text"].replace(rec["sentence_text"], "Đoạn này đã được biên tập lại.")
+    doc = replace(document_from_text(changed, doc_id=rec["doc"]), title=old["title"])
+    assert store.add_document(doc, [])["flagged"] >= 1
+    at = _on_review()
+    at.sidebar.toggle(key="keep_review_flagged").set_value(True).run()
+    assert_clean(at)
+    shown = Store(corpus_db).get_record(_shown_rid(at))
+    assert shown["flagged"] and shown["status"] == "accepted"
+    assert any("flagged" in c.value for c in at.caption)

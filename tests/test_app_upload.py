@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.ui.upload import MAX_UPLOAD_MB, MB, load_upload
+from nlp.ui.upload import MAX_UPLOAD_MB, MB, load_pasted, load_upload
 from tests.app_support import assert_clean, blank_pdf, html_of, marks, run_app
 from tests.paths import SEEDS
 
@@ -106,6 +106,13 @@ def test_pasted_text(corpus_db):
     assert "target" in {k for k, _ in found}
 
 
+def test_two_pastes_are_two_documents():
+    a, _ = load_pasted("Năm 2024 đạt 42%.")
+    b, _ = load_pasted("Năm 2025 phấn đấu 80%.")
+    assert a.id.startswith("pasted-") and a.id != b.id
+    assert load_pasted("Năm 2024 đạt 42%.")[0].id == a.id  # same text, same document
+
+
 def test_empty_paste_is_an_error(corpus_db):
     at = run_app()
     at.text_area[0].input("   ")
@@ -129,6 +136,13 @@ def test_save_to_corpus_adds_the_document(corpus_db):
     store = Store(corpus_db)
     assert store.count_documents() == before + 1
     assert store.get_document("bao-cao-moi") is not None
+    assert "added" in at.success[0].value
+    # straight on to reviewing what was saved
+    _button(at, "Review its records").click()
+    at.run()
+    assert_clean(at)
+    assert at.title[0].value == "Review"
+    assert store.get_record(int(at.subheader[0].value.split("#")[1]))["doc"] == "bao-cao-moi"
 
 
 def test_upload_limit_in_config_matches_the_code():
@@ -138,3 +152,28 @@ def test_upload_limit_in_config_matches_the_code():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB
+
+
+def test_paste_replaces_an_uploaded_file_and_stays_on_rerun(corpus_db):
+    at = _upload(run_app(), SEED_004.name, SEED_004.read_bytes())
+    at.text_area[0].input("Năm 2025 phấn đấu 100% hồ sơ trực tuyến theo Kế hoạch số 93/KH-UBND.")
+    _button(at, "Extract pasted text").click()
+    at.run()
+    assert ("legal_ref", "93/KH-UBND") in marks(html_of(at))
+    assert ("legal_ref", "82/2024/NĐ-CP") not in marks(html_of(at))
+    _button(at, "Save to corpus").click()
+    at.run()  # a rerun with the file still in the uploader keeps the pasted text
+    assert_clean(at)
+    assert ("legal_ref", "93/KH-UBND") in marks(html_of(at))
+    assert at.success and "pasted-" in at.success[0].value
+
+
+def test_an_extraction_failure_is_an_error_not_a_traceback(corpus_db, monkeypatch):
+    import nlp.pipeline
+
+    def broken(text, **kw):
+        raise RuntimeError("model file missing")
+
+    monkeypatch.setattr(nlp.pipeline, "extract", broken)
+    at = _upload(run_app(), "report.txt", "Một văn bản chưa từng thấy, số 4242.".encode())
+    assert at.error and "report.txt" in at.error[0].value and "analysis failed" in at.error[0].value

@@ -88,7 +88,7 @@ def test_ingest_files_folders_collections_and_bad_inputs(tmp_path):
         n_records = s.count_records()
     assert _check_consistent(db) == 8
     # Idempotent: same content, nothing new, nothing extracted again.
-    again = ingest(db, paths, workers=2, progress=False)
+    again = ingest(db, paths, workers=1, progress=False)
     assert (again["new"], again["updated"], again["unchanged"], len(again["failed"])) == (0, 0, 8, 6)
     with Store(db, readonly=True) as s:
         assert s.count_records() == n_records
@@ -165,7 +165,7 @@ def _grandchildren() -> list[int]:
 
 
 def test_a_killed_worker_is_replaced_and_nothing_is_lost(tmp_path):
-    items = _articles()[:40]
+    items = _articles()[:80]
     coll = _collection(tmp_path / "c.jsonl.gz", items)
     db = tmp_path / "s.db"
     killed: list[int] = []
@@ -175,7 +175,7 @@ def test_a_killed_worker_is_replaced_and_nothing_is_lost(tmp_path):
         with Store(db, timeout=1.0) as watch:
             while time.time() < deadline:
                 workers = _grandchildren()
-                if workers and watch.count_documents() >= 3:
+                if workers and watch.count_documents() >= 1:
                     os.kill(workers[0], signal.SIGKILL)
                     killed.append(workers[0])
                     return
@@ -187,6 +187,7 @@ def test_a_killed_worker_is_replaced_and_nothing_is_lost(tmp_path):
     report = ingest(db, [coll], workers=2, progress=False)
     t.join()
     assert killed, "no worker was killed"
+    assert report["retried"] > 0  # the documents the dead worker held were done again
     assert report["failed"] == [] and report["new"] == len(items)
     assert _check_consistent(db) == len(items)
 

@@ -18,9 +18,10 @@ from tests.paths import GOLD_DEV, SEEDS
 
 CASES_PATH = Path(__file__).parent / "cases" / "roles.jsonl"
 CASES = [json.loads(line) for line in CASES_PATH.read_text(encoding="utf-8").splitlines() if line.strip()]
-# Floors on the invented golden cases (40 sentences): the share that must come out right.
-MODEL_FLOOR = 0.85  # shipped model: 34 of 40
-RULES_FLOOR = 0.85  # rule fallback: 34 of 40
+# Floors on the invented golden cases (50 sentences): the share that must come out right.
+# Both get 50/50 when written; the floors leave room for retraining on new gold.
+MODEL_FLOOR = 0.90  # shipped model: 45 of 50
+RULES_FLOOR = 0.90  # rule fallback: 45 of 50
 # Small training set for the artefact tests: three dev documents with all three roles.
 SMALL_DOCS = ("001_a294af9af7ee6214", "002_cb39b7388658a4b5", "003_a75044eff64f9c59")
 
@@ -51,7 +52,7 @@ def _role_accuracy(model) -> tuple[int, list[str]]:
 
 
 def test_cases_file_is_large_enough_and_well_formed():
-    assert len(CASES) >= 30
+    assert len(CASES) >= 50
     for c in CASES:
         assert c["role"] in ROLES and c["figure"] in c["text"]
     assert {c["role"] for c in CASES} == set(ROLES)
@@ -73,10 +74,33 @@ def test_cues_match_whole_syllables_only():
     assert not any(t.lower() == "tầng" for _, t in groups)
 
 
+@pytest.mark.parametrize("text,group", [
+    ("các bộ đã thực hiện", "now"), ("sàn giao dịch", "goal_assigned"), ("tăng cường kiểm tra", "change"),
+    ("thông qua kế thừa dữ liệu", "past"), ("doanh nghiệp vừa và nhỏ", "past"), ("cần thiết", "modal"),
+])
+def test_compounds_listed_as_exceptions_are_no_cues(text, group):
+    assert group not in {h.group for h in roles.find_cues(text, 0, len(text))}
+
+
+@pytest.mark.parametrize("text,group", [
+    ("hiện nay", "now"), ("Chính phủ giao", "goal_assigned"), ("tăng 8%", "change"), ("năm qua", "past"), ("cần đạt", "modal"),
+])
+def test_the_same_syllables_alone_are_cues(text, group):
+    assert group in {h.group for h in roles.find_cues(text, 0, len(text))}
+
+
 def test_unit_only_cues_do_not_act_as_context():
     # "nhiệm vụ" counts plan parts as a unit, but is no context cue for a later figure
     text = "Các nhiệm vụ đạt 90%."
     assert all(h.group != "struct_noun" for h in roles.find_cues(text, 0, len(text)))
+
+
+@pytest.mark.parametrize("noun,groups", [
+    ("nhóm nhiệm vụ", {"unit_plan"}), ("đồng chí", {"unit_member"}), ("bộ", {"unit_admin"}),
+    ("đơn vị cấp huyện", {"unit_admin"}), ("bộ dữ liệu", set()), ("nước thải", set()), ("doanh nghiệp", set()),
+])
+def test_counted_nouns_fall_in_unit_groups(noun, groups):
+    assert roles.unit_groups(noun) == groups
 
 
 # --- features ------------------------------------------------------------------------------
@@ -102,7 +126,7 @@ def test_lead_in_of_a_list_item_is_a_feature():
     kind, leads = roles.lead_in(text, sent)
     assert kind == "list" and text[leads[-1][0]:leads[-1][1]].startswith("Mục tiêu")
     f = roles.features(text, Figure(start=i, end=i + 4, text="100%"), analyze(text, *sent), sent)
-    assert f["ctx"] == "list" and f["ctx:goal"] == 1.0 and f["ctx:deadline"] == 1.0
+    assert f["ctx"] == "list" and f["ctx:goal_head"] == 1.0 and f["ctx:deadline"] == 1.0
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -235,8 +259,15 @@ def test_loading_a_model_from_other_library_versions_warns(small_model, tmp_path
     assert model.meta["versions"]["scikit-learn"] == "0.24.2"
 
 
-def test_loading_with_same_versions_is_silent(small_model, recwarn):
+def test_loading_with_same_versions_is_silent(small_model, tmp_path, recwarn):
     roles.load(small_model[0])
+    # a Python patch release does not touch the pickle or the features
+    shutil.copytree(small_model[0], tmp_path / "m")
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text(encoding="utf-8"))
+    major, minor, *_ = meta["versions"]["python"].split(".")
+    meta["versions"]["python"] = f"{major}.{minor}.99"
+    (tmp_path / "m" / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    roles.load(tmp_path / "m")
     assert not [w for w in recwarn if "library versions" in str(w.message)]
 
 
@@ -247,6 +278,11 @@ def test_missing_or_corrupt_model_raises_clearly(small_model, tmp_path):
     shutil.copytree(small_model[0], broken)
     (broken / "model.joblib").write_bytes(b"not a pickle at all")
     with pytest.raises(roles.ModelError, match="corrupt"):
+        roles.load(broken)
+    import joblib
+
+    joblib.dump({"not": "a model"}, broken / "model.joblib")
+    with pytest.raises(roles.ModelError, match="role classifier"):
         roles.load(broken)
     (broken / "meta.json").write_text("{ half", encoding="utf-8")
     with pytest.raises(roles.ModelError, match="meta.json"):
@@ -287,7 +323,10 @@ def test_examples_from_reviewed_keeps_accepted_and_corrected(small_corpus, tmp_p
     i = text.find("42%")
     j = text.find("63 tỉnh")
     lines = [
-        {"doc": doc, "type": "figure", "start": i, "end": i + 3, "text": "42%", "role": "actual", "status": "accepted"},
+        {"doc": doc, "type": "figure", "start": i, "end": i + 3, "text": "42%", "role": "actual", "status": "accepted",
+         "sentence": [None, None]},
+        {"doc": doc, "type": "figure", "start": i, "end": i + 3, "text": "42%", "role": "target", "status": "accepted",
+         "flagged": True},
         {"doc": doc, "type": "figure", "start": j, "end": j + 7, "text": "63 tỉnh", "role": "target", "status": "corrected"},
         {"doc": doc, "type": "figure", "start": i, "end": i + 3, "text": "42%", "role": "other", "status": "rejected"},
         {"doc": doc, "type": "figure", "start": i, "end": i + 3, "text": "42%", "role": "other", "status": "pending"},

@@ -135,3 +135,11 @@ def test_search_json_shape(store):
 def test_odd_queries_never_raise(store, query):
     out = search(store, query)
     assert set(out) == {"query", "decrees", "documents", "figures"}
+
+
+@pytest.mark.parametrize("query", ["du lieu dan cu", "ho so truc tuyen", "Dữ liệu dân cư"])
+def test_documents_holding_the_phrase_rank_first(store, query):
+    found = [d["id"] for d in search_documents(store, query)]
+    with_phrase = {d["id"] for d in search_documents(store, f'"{query}"')}
+    assert with_phrase and len(found) > len(with_phrase)
+    assert set(found[:len(with_phrase)]) == with_phrase

@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp.records import Figure, LegalRef, Relation
+from nlp.gold import read_text
+from nlp.records import Figure, LegalRef
 from nlp.ui.highlight import KINDS, highlight_html, kind_of, legend_html, sentence_html
 from tests.paths import GOLD_DEV, SEEDS
-from nlp.gold import read_text
 
 
 class _Visible(HTMLParser):

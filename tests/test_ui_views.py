@@ -9,7 +9,7 @@ from nlp.records import Figure, LegalRef, Relation
 from nlp.ui.charts import timeline_chart, timeline_frame, units_by_frequency
 from nlp.ui.overview import status_frame, top_cited_rows, totals
 from nlp.ui.search_view import TABS, link_params, mention_html, read_link, snippet_html
-from nlp.ui.tables import counts_by_kind, figures_frame, legal_frame
+from nlp.ui.tables import count_label, counts_by_kind, figures_frame, legal_frame, shorten
 
 
 @pytest.mark.parametrize("params,expected", [
@@ -89,3 +89,26 @@ def test_overview_numbers():
     assert totals(stats) == {"records": 8, "reviewed": 3}
     assert top_cited_rows(stats) == [{"id": "06/QĐ-TTg", "mentions": 22, "documents": 3}]
     assert not math.isnan(df["n"].sum())
+
+
+def test_first_start_progress_label():
+    from nlp.ui.session import _progress_label
+
+    assert _progress_label(3, 18, "x03.txt") == (3 / 18, "Loading the bundled corpus: 3/18 x03.txt")
+    assert _progress_label(0, 0) == (0.0, "Loading the bundled corpus: 0/0")
+    assert _progress_label(20, 18)[0] == 1.0
+
+
+def test_text_helpers():
+    assert count_label(1, "document") == "1 document" and count_label(1200, "mention") == "1,200 mentions"
+    assert shorten("Phát biểu tại Hội nghị, bà Trần Thị Quốc Hiền", 20) == "Phát biểu tại Hội…"
+    assert len(shorten("x" * 50, 10)) == 10 and shorten("  a  b ", 10) == "a b"
+
+
+def test_warm_up_runs_once_per_process():
+    from nlp.ui.session import warm_up
+
+    t = warm_up()
+    assert warm_up() is t  # cached: one thread per process, however many sessions start
+    t.join(timeout=120)
+    assert not t.is_alive()

@@ -17,7 +17,7 @@ API (the CLI and the app code against exactly this)::
     .list_documents(limit=100, offset=0) -> list[dict]
     .known_hashes() -> {doc id: sha256}
     .list_records(*, status=None, kind=None, role=None, doc=None, order="confidence",
-                  limit=None, offset=0, flagged=None) -> list[dict]
+                  limit=None, offset=0, flagged=None) -> list[dict]     # status: one or a list
         # each: the record's fields + rid, doc, status, version, reviewer, reviewed_at,
         #       sentence_text, flagged; order: confidence (least first) | position | reviewed | rid
     .count_records(*, status=None, kind=None) -> int

@@ -21,7 +21,8 @@ from .rows import INSERT_SQL, SELECT, as_dict, insert_values, row_to_dict
 
 BUSY_TIMEOUT_S = 10.0
 ORDERS = {
-    "confidence": "r.confidence IS NULL, r.confidence ASC, r.rid",  # least confident first: the review queue
+    # least confident first (unknown confidence before all): the review queue, in index order
+    "confidence": "r.confidence, r.rid",
     "position": "r.docno, r.start, r.rid",
     "reviewed": "r.reviewed_at DESC, r.rid DESC",
     "rid": "r.rid",
@@ -245,11 +246,16 @@ class Store:
         return [dict(zip((*self._DOC_COLUMNS, "duplicate_of", "records"), r)) for r in rows]
 
     # ------------------------------------------------------------------ records
-    def list_records(self, *, status: str | None = None, kind: str | None = None, role: str | None = None,
-                     doc: str | None = None, order: str = "confidence", limit: int | None = None,
-                     offset: int = 0, flagged: bool | None = None) -> list[dict]:
-        """Stored records with their review state; `order`: confidence|position|reviewed|rid."""
+    def list_records(self, *, status: str | list[str] | tuple[str, ...] | None = None, kind: str | None = None,
+                     role: str | None = None, doc: str | None = None, order: str = "confidence",
+                     limit: int | None = None, offset: int = 0, flagged: bool | None = None) -> list[dict]:
+        """Stored records with their review state; `status` one or several;
+        `order`: confidence (least first) | position | reviewed | rid."""
         where, params = [], []
+        if isinstance(status, (list, tuple)):
+            where.append(f"r.status IN ({','.join('?' * len(status))})")
+            params.extend(status)
+            status = None
         for col, val in (("r.status", status), ("r.type", kind), ("r.role", role), ("d.id", doc)):
             if val is not None:
                 where.append(f"{col} = ?")
@@ -308,7 +314,7 @@ class Store:
 
         if fmt not in ("jsonl", "csv", "json"):
             raise ValidationError(f"unknown export format {fmt!r} (jsonl, csv or json)")
-        recs = [r for r in self.list_records(order="position") if r["status"] != "pending"]
+        recs = self.list_records(status=("accepted", "corrected", "rejected"), order="position")
         return {"jsonl": export.to_jsonl, "csv": export.to_csv, "json": export.to_json}[fmt](recs)
 
     # ------------------------------------------------------------------ overview

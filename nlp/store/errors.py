@@ -30,6 +30,8 @@ def explain(exc: sqlite3.Error, path: str) -> StoreError:
         return StoreError(f"{path}: database is read-only (file or folder permissions); open it read-only or fix the permissions")
     if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
         return StoreError(f"{path}: file is not a valid solieu database (corrupt or another format)")
+    if "disk is full" in msg or "database or disk is full" in msg:
+        return StoreError(f"{path}: the disk is full; free some space and run again (what was stored is kept)")
     if "unable to open" in msg:
         return StoreError(f"{path}: cannot open the database file (missing folder or no permission)")
     return StoreError(f"{path}: database error: {exc}")

@@ -73,10 +73,14 @@ def timeline_chart(df: pd.DataFrame, unit: str | None = None) -> alt.LayerChart:
     x_axis = alt.Axis(format="d", tickMinStep=1, title="year")
     years = (int(data["year"].min()) - 1, int(data["year"].max()) + 1) if len(data) else (2000, 2030)
     x_scale = alt.Scale(domain=list(years), nice=False)
-    y = alt.Y("value:Q", title=unit or "value")
+    # Headroom above the highest point so it never sits on the frame; zero kept for scale.
+    top = float(data["value"].max()) * 1.12 if len(data) else 1.0
+    bottom = min(0.0, float(data["value"].min()) * 1.12) if len(data) else 0.0
+    y_scale = alt.Scale(domain=[bottom, top or 1.0], nice=True)
+    y = alt.Y("value:Q", title=unit or "value", scale=y_scale)
     lines = alt.Chart(data).mark_line(strokeWidth=2, opacity=0.7).encode(
         x=alt.X("year:Q", axis=x_axis, scale=x_scale),
-        y=alt.Y("mean(value):Q", title=unit or "value"),
+        y=alt.Y("mean(value):Q", title=unit or "value", scale=y_scale),
         color=color,
         strokeDash=alt.StrokeDash("role_name:N", legend=None, sort=names,
                                   scale=alt.Scale(domain=names, range=[[6, 4] if r == "target" else [1, 0] for r in roles])),

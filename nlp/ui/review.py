@@ -242,11 +242,16 @@ def log_rows(entries: list[dict[str, Any]], limit: int = 10) -> list[dict[str, A
 
 
 def pending_queue(store: Any, *, kind: str | None = None, role: str | None = None, doc: str | None = None,
-                  limit: int = 11) -> list[dict[str, Any]]:
-    """Pending figures and legal references, least confident first (page leftovers left out)."""
+                  flagged: bool = False, limit: int = 11) -> list[dict[str, Any]]:
+    """Pending figures and legal references, least confident first (page leftovers left out).
+
+    `flagged`: instead, the reviewed records whose document changed since their review
+    (a re-ingest could not match them): they need a second look whatever their status.
+    """
     kinds = [kind] if kind else list(REVIEWED_KINDS)
+    status, flag = (None, True) if flagged else ("pending", None)
     rows = [r for k in kinds
-            for r in store.list_records(status="pending", kind=k, role=role if k == "figure" else None, doc=doc,
-                                        order="confidence", limit=limit)]
+            for r in store.list_records(status=status, kind=k, role=role if k == "figure" else None, doc=doc,
+                                        flagged=flag, order="confidence", limit=limit)]
     rows.sort(key=lambda r: (r.get("confidence") if r.get("confidence") is not None else 1.0, r.get("rid") or 0))
     return rows[:limit]

@@ -30,6 +30,24 @@ def role_model() -> Any:
         return None
 
 
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Load the word segmenter and POS tagger in the background, once per process, so the
+    first upload after a server start does not pay for it (about 3 s)."""
+    def run() -> None:
+        try:
+            from ..pipeline import extract
+
+            # no Streamlit call here: this thread has no script context
+            extract("Năm 2024, tỷ lệ hồ sơ trực tuyến đạt 42% theo Nghị định số 82/2024/NĐ-CP.")
+        except Exception:  # noqa: BLE001 - warming is best effort; the real call reports errors
+            log.exception("solieu: warm-up failed")
+
+    t = threading.Thread(target=run, name="solieu-warm-up", daemon=True)
+    t.start()
+    return t
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def extract_text(text: str) -> list:
     """Records of a text; cached by content so widget reruns do not extract again."""

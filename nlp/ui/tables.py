@@ -56,3 +56,12 @@ def counts_by_kind(records: Iterable[Any]) -> dict[str, int]:
 def count_label(n: int, word: str) -> str:
     """`1 document`, `2 documents`: counts in captions and links read as English."""
     return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def shorten(text: str, n: int = 90) -> str:
+    """`text` cut to at most `n` characters at a word boundary, with an ellipsis."""
+    text = " ".join((text or "").split())
+    if len(text) <= n:
+        return text
+    cut = text[: n - 1].rsplit(" ", 1)[0] if " " in text[: n - 1] else text[: n - 1]
+    return cut.rstrip(" ,;:") + "…"

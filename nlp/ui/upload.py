@@ -10,6 +10,7 @@ Which types are read, and every refusal reason, belong to `nlp.text`.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from ..text import SUPPORTED_EXTENSIONS, Document, DocumentError, document_from_bytes, document_from_text
 
@@ -34,14 +35,17 @@ def load_upload(data: bytes, filename: str, *, max_bytes: int = MAX_UPLOAD_MB * 
 
 
 def load_pasted(text: str, *, max_bytes: int = MAX_UPLOAD_MB * MB) -> tuple[Document | None, str | None]:
-    """Pasted text as a Document (id "pasted"), or a reason. Never raises."""
+    """Pasted text as a Document (id "pasted-<content hash>"), or a reason. Never raises."""
     if not isinstance(text, str) or not text.strip():
         return None, "pasted text: nothing to read (the box is empty)"
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         return None, f"pasted text: too large ({size:,} bytes; the limit is {max_bytes:,} bytes)"
     try:
-        return document_from_text(text, doc_id="pasted"), None
+        doc = document_from_text(text)
+        # Each pasted text is its own document when saved: an id from its content, so a
+        # second paste never replaces the first (files keep their stem, as in the CLI).
+        return replace(doc, id=f"pasted-{doc.sha256[:10]}"), None
     except Exception as exc:  # noqa: BLE001
         log.exception("solieu: reading pasted text failed")
         return None, f"pasted text: could not be read ({type(exc).__name__})"

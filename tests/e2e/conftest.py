@@ -111,18 +111,21 @@ def page(browser, request):
     ctx.close()
 
 
+def settle(page, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has drawn everything: no skeletons, no stale elements."""
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')""",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(300)  # fonts and canvas charts paint after the DOM settles
+
+
 def shot(page, name: str) -> Path:
+    try:
+        settle(page)
+    except Exception:  # noqa: BLE001 - a screenshot of an unsettled page beats none
+        pass
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
-
-
-def wait_app_idle(page, timeout: float = 120_000) -> None:
-    """Streamlit is done rerunning: the app view exists and no 'running' status widget shows."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                 && !document.querySelector('[data-testid="stSkeleton"]')""",
-        timeout=timeout,
-    )

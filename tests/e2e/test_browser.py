@@ -160,3 +160,17 @@ def test_two_sessions_on_one_record_later_save_is_told(app_url, browser, page):
         shot(page, "review_conflict")
     finally:
         other_ctx.close()
+
+
+def test_overview_and_figure_chart_render(app_url, page):
+    _open(page, f"{app_url}/overview")
+    page.get_by_role("heading", name="Most-cited legal documents").wait_for(timeout=LONG)
+    page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for()
+    cited = page.get_by_role("link").filter(has_text=re.compile(r"mentions? in \d+ documents?"))
+    cited.first.wait_for()
+    page.get_by_test_id("stDataFrame").first.wait_for()
+    shot(page, "overview")
+    _open(page, f"{app_url}/search?q=ty+le+ho+so+truc+tuyen&tab=figures")
+    page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(timeout=LONG)
+    page.get_by_test_id("stDataFrame").first.wait_for()
+    shot(page, "search_figures")
