@@ -59,9 +59,9 @@ def _undo() -> None:
 
 
 # ---------------------------------------------------------------- progress, undo, last action
-done, total = progress(store, **filters)
+done, total, scope = progress(store, **filters)
 top = st.columns([4, 1])
-top[0].progress(done / total if total else 1.0, f"{done:,} of {total:,} records reviewed")
+top[0].progress(done / total if total else 1.0, f"{done:,} of {total:,} {scope} reviewed")
 top[1].button("Undo", on_click=_undo, shortcut="Alt+Z", width="stretch", disabled=not reviewer,
               help="Undo your last action (accept, reject or correction)")
 flash = st.session_state.pop(FLASH, None)

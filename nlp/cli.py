@@ -231,7 +231,8 @@ def app_cmd(ctx: click.Context, port: int) -> None:
         env["SOLIEU_DB"] = str(_store_path(ctx))
     cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"),
            "--server.port", str(port), "--server.headless", "true"]
-    sys.exit(subprocess.call(cmd, env=env))
+    # Streamlit reads .streamlit/config.toml (upload limit, theme) from its working directory.
+    sys.exit(subprocess.call(cmd, env=env, cwd=REPO_ROOT))
 
 
 if __name__ == "__main__":

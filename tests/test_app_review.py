@@ -128,6 +128,8 @@ def test_filters_by_kind_and_document(corpus_db):
     at.sidebar.selectbox(key="keep_review_doc").set_value(doc).run()
     assert_clean(at)
     assert store.get_record(_shown_rid(at))["doc"] == doc
+    n = sum(len(store.list_records(kind=k, doc=doc)) for k in ("figure", "legal_ref"))
+    assert at.get("progress")[0].proto.text == f"0 of {n} records of {doc} reviewed"
 
 
 def test_two_sessions_later_save_is_told_and_sees_the_current_value(corpus_db):

@@ -81,6 +81,8 @@ def browser():
         pytest.fail(f"{CHROMIUM} is missing: run `sh scripts/install_browser.sh` (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
+    for old in ARTIFACTS.glob("FAILED_*.png"):  # only this run's failures stay visible
+        old.unlink()
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
