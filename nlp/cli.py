@@ -166,6 +166,10 @@ def ingest_cmd(ctx: click.Context, paths: tuple[str, ...], workers: int | None, 
     except StoreError as exc:
         _fail_line("store", str(exc))
         sys.exit(1)
+    except KeyboardInterrupt:
+        # Each document is one transaction: what was written stays, the rest resumes.
+        _fail_line("ingest", "interrupted; run the same command again to resume")
+        sys.exit(130)
     for name, reason in report.get("failed", []):
         _fail_line(str(name), str(reason))
     summary = {k: v for k, v in report.items() if k != "failed"}
@@ -198,16 +202,26 @@ def format_search(result: dict[str, Any]) -> str:
 @click.option("--type", "kind", type=click.Choice(["decree", "document", "figure"]), default=None)
 @click.option("--limit", type=int, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--date-from", help="Documents/figures dated on or after (YYYY-MM-DD).")
+@click.option("--date-to", help="Documents/figures dated on or before (YYYY-MM-DD).")
+@click.option("--source", help="Documents from this source.")
+@click.option("--cited-type", help="Documents citing this document type (e.g. 'Nghị định').")
+@click.option("--cited-year", type=int, help="Documents citing a document of this year.")
+@click.option("--unit", help="Figures with this unit (e.g. %).")
+@click.option("--role", type=click.Choice(["target", "actual", "other"]), help="Figures with this role.")
+@click.option("--year-from", type=int, help="Figures referring to this year or later.")
+@click.option("--year-to", type=int, help="Figures referring to this year or earlier.")
 @click.pass_context
-def search_cmd(ctx: click.Context, query: str, kind: str | None, limit: int, as_json: bool) -> None:
+def search_cmd(ctx: click.Context, query: str, kind: str | None, limit: int, as_json: bool, **filters: Any) -> None:
     """Search decrees (any spelling), documents (full text) and figures."""
     from .search import search
     from .store import Store, StoreError
 
+    filters = {k: v for k, v in filters.items() if v is not None}
     try:
         store = Store(_store_path(ctx), readonly=True)
         try:
-            result = search(store, query, type=kind, limit=limit)
+            result = search(store, query, type=kind, limit=limit, **filters)
         finally:
             store.close()
     except StoreError as exc:

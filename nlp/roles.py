@@ -117,6 +117,13 @@ def find_cues(text: str, start: int, end: int) -> list[CueHit]:
     Unit-only groups (counted nouns such as "nhiệm vụ") are left out: "mục tiêu" before a
     figure is a goal, "5 mục tiêu" is a count of goals.
     """
+    return list(_find_cues(text, start, end))
+
+
+@lru_cache(maxsize=512)
+def _find_cues(text: str, start: int, end: int) -> tuple[CueHit, ...]:
+    # Cached: the figures of one sentence share its window, and the features and the rule
+    # vote look at the same spans (a str caches its hash, so the key is cheap).
     seg = text[start:end]
     hits = []
     for g in cue_groups():
@@ -131,7 +138,7 @@ def find_cues(text: str, start: int, end: int) -> list[CueHit]:
     # At one start the longer cue sorts last, so "the last cue before the figure" is the
     # most specific one ("đã hoàn thành" rather than "đã").
     hits.sort(key=lambda h: (h.start, h.end))
-    return hits
+    return tuple(hits)
 
 
 # ---------------------------------------------------------------------------------------
@@ -183,17 +190,28 @@ def unit_kind(fig: Figure) -> str:
 
 _ITEM = re.compile(r"^\s*(?:[-+•*–—▪◦·]\s|\(?\d{1,2}[.)]\s|\(?[a-zđ][.)]\s|\(?[ivxIVX]{1,4}[.)]\s|\|)")
 _LEAD_LOOKBACK_LINES = 40
+_LINE_CHARS = 2000
+# Context considered around a figure inside its sentence: real sentences are shorter; a
+# text without punctuation must not make the cost per figure grow with its length.
+_WINDOW_LEFT = 600
+_WINDOW_RIGHT = 300
 # The end of a sentence: terminal punctuation followed by space ("50.350" has none).
 _SENT_END = re.compile(r"[.!?…][”\"»)]?(?=\s)")
 _PREV_SENT_CHARS = 400
 
 
 def _lines_before(text: str, pos: int):
-    """(start, end) of the non-empty lines before the line holding `pos`, nearest first."""
-    end = text.rfind("\n", 0, pos)
+    """(start, end) of the non-empty lines before the line holding `pos`, nearest first.
+
+    Lines longer than _LINE_CHARS end the walk (a heading is short; this also keeps the
+    cost per figure bounded on a text with no line breaks).
+    """
+    end = text.rfind("\n", max(0, pos - _LINE_CHARS), pos)
     n = 0
     while end > 0 and n < _LEAD_LOOKBACK_LINES:
-        start = text.rfind("\n", 0, end) + 1
+        start = text.rfind("\n", max(0, end - _LINE_CHARS), end) + 1
+        if start == 0 and end > _LINE_CHARS:
+            return
         if text[start:end].strip():
             n += 1
             yield start, end
@@ -223,9 +241,11 @@ def lead_in(text: str, sentence: tuple[int, int]) -> tuple[str, list[tuple[int, 
     its lead-in has. Returns (kind, spans) with kind "list", "table", "colon" or "".
     """
     s = sentence[0]
-    line_start = text.rfind("\n", 0, s) + 1
-    line_end = text.find("\n", s)
-    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    line_start = text.rfind("\n", max(0, s - _LINE_CHARS), s) + 1
+    if line_start == 0 and s > _LINE_CHARS:
+        return "", []  # inside a very long line: no list item, no heading
+    line_end = text.find("\n", s, s + _LINE_CHARS)
+    line = text[line_start:line_end if line_end >= 0 else min(len(text), s + _LINE_CHARS)]
     if "|" in line and line.count("|") >= 2:
         kind = "table"
     elif _ITEM.match(line):
@@ -245,6 +265,13 @@ def lead_in(text: str, sentence: tuple[int, int]) -> tuple[str, list[tuple[int, 
         spans.append((a, b))  # the paragraph that opens the list
         break
     return kind, spans
+
+
+def _window(text: str, fig: Figure, sentence: tuple[int, int]) -> tuple[int, int]:
+    """The sentence, widened to hold the figure and clipped to a window around it."""
+    s, e = min(sentence[0], fig.start), max(sentence[1], fig.end)
+    s, e = max(s, fig.start - _WINDOW_LEFT, 0), min(e, fig.end + _WINDOW_RIGHT, len(text))
+    return s, max(e, fig.end)
 
 
 def _bucket(n: int, edges=(0, 1, 3, 6, 12)) -> str:
@@ -270,9 +297,7 @@ def _near_right_end(words: list[Word], fig: Figure, hi: int) -> int:
 
 def features(text: str, fig: Figure, words: list[Word], sentence: tuple[int, int]) -> dict[str, float | str]:
     """Features of one figure in its sentence (a flat dict for DictVectorizer)."""
-    s, e = sentence
-    if not (s <= fig.start and fig.end <= e):  # a sentence that does not hold the figure: widen it
-        s, e = min(s, fig.start), max(e, fig.end)
+    s, e = _window(text, fig, sentence)
     cs, ce = _clause(text, (s, e), fig)
     near_l = _near_left_start(words, fig, s)
     near_r = _near_right_end(words, fig, e)
@@ -458,7 +483,7 @@ def _rule_vote(text: str, fig: Figure, sentence: tuple[int, int]) -> tuple[str, 
     8. an actual cue anywhere in the sentence -> actual;
     9. by unit: counted nouns are usually descriptive, measures usually results.
     """
-    s, e = min(sentence[0], fig.start), max(sentence[1], fig.end)
+    s, e = _window(text, fig, sentence)
     cs, ce = _clause(text, (s, e), fig)
     hits = [h for h in find_cues(text, s, e) if h.end <= fig.start or h.start >= fig.end]
     left = [h for h in hits if h.end <= fig.start and h.role != "none"]

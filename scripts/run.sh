@@ -33,13 +33,7 @@ setup_python() {
   fi
 }
 
-setup_browser() {
-  if [ ! -x /usr/bin/chromium ]; then
-    echo "installing Debian's chromium for the browser tests" >&2
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  fi
-}
+setup_browser() { sh scripts/install_browser.sh; }
 
 cmd=${1:-app}; shift || true
 case "$cmd" in

@@ -129,6 +129,15 @@ def test_lead_in_of_a_list_item_is_a_feature():
     assert f["ctx"] == "list" and f["ctx:goal_head"] == 1.0 and f["ctx:deadline"] == 1.0
 
 
+def test_context_is_a_bounded_window_around_the_figure():
+    # a text without punctuation is one "sentence": far-away cues must not count (and
+    # must not make the cost per figure grow with the text)
+    text = "phấn đấu " + "xyz " * 3000 + "tỷ lệ 42% hộ dân"
+    i = text.find("42%")
+    f = roles.features(text, Figure(start=i, end=i + 3, text="42%"), [], (0, len(text)))
+    assert "L_sent:goal_verb" not in f
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=80), st.integers(0, 80), st.integers(0, 10))
 def test_features_and_rules_never_raise(text, start, length):

@@ -29,7 +29,12 @@ API (the CLI and the app code against exactly this)::
     .stats(top=10) -> {"documents", "duplicates", "records": {kind: {status: n}}, "flagged",
                        "legal_documents", "top_cited": [(id, n_mentions, n_docs)]}
     .legal_document(canonical_id, mentions_limit=None) -> dict | None
-        # id, doc_type, number, year, code, issuer, title, aliases, relations, mentions
+        # id, doc_type, number, year, code, issuer, title (None: the extractor gives no titles
+        # yet), aliases, relations (both directions: amends / amended_by ...), mentions
+
+A flagged record is a reviewed one whose document changed so that the new extraction no
+longer finds it: its offsets and `sentence_text` are those of the version it was
+reviewed on (do not slice the current text with them).
 
 The default path: `$SOLIEU_DB`, else `solieu.db` in platformdirs' user data directory
 (`~/.local/share/solieu/solieu.db` on Linux). A Store object is one connection: open one

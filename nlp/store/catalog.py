@@ -67,6 +67,7 @@ def issuer_of(code: str | None) -> str | None:
 
 def _upsert(conn: sqlite3.Connection, legal_id: str, doc_type: str | None, number: str | None,
             year: int | None, code: str | None) -> None:
+    # What one mention leaves unknown another may give: fill gaps, never overwrite.
     conn.execute(
         "INSERT INTO legal_documents(id, key, doc_type, number, number_int, year, code, issuer) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
