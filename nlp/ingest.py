@@ -285,7 +285,14 @@ def _run_parallel(run: _Run, tasks: Iterator[Task], workers: int) -> None:
     def submit(batch: list[Task], is_retry: bool) -> None:
         nonlocal pool
         pool = pool or _pool(workers)
-        pending[pool.submit(process_batch, batch)] = (batch, is_retry)
+        try:
+            pending[pool.submit(process_batch, batch)] = (batch, is_retry)
+        except BrokenProcessPool:
+            # A worker died between two waits: the pool refuses new work before any of its
+            # futures reports the crash. The batch waits for the fresh pool like the others.
+            retry.append(batch[0]) if is_retry else retry.extend(batch)
+            if not is_retry:
+                run.report["retried"] += len(batch)
 
     try:
         exhausted = False
@@ -300,6 +307,12 @@ def _run_parallel(run: _Run, tasks: Iterator[Task], workers: int) -> None:
                     break
                 submit(batch, False)
             if not pending:
+                if retry and pool is not None and getattr(pool, "_broken", False):
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = None
+                    continue
+                if retry:
+                    continue
                 break
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             broken = False
