@@ -151,17 +151,27 @@ def test_resume_after_the_ingest_is_killed(tmp_path):
     assert _check_consistent(db) == len(items)
 
 
-def _grandchildren() -> list[int]:
-    """Processes whose parent is a child of this one (the pool workers under the forkserver)."""
-    parents: dict[int, int] = {}
+def _pool_workers() -> list[int]:
+    """The ingest pool's worker processes: the children of multiprocessing's forkserver.
+
+    Other grandchildren of the test process (a browser left by the e2e tests, say) are
+    not workers, so the forkserver's pid is what identifies them.
+    """
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if not server:
+        return []
+    workers = []
     for p in Path("/proc").iterdir():
         if p.name.isdigit():
             try:
-                parents[int(p.name)] = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                ppid = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
             except (OSError, IndexError, ValueError):
                 continue
-    children = {pid for pid, ppid in parents.items() if ppid == os.getpid()}
-    return [pid for pid, ppid in parents.items() if ppid in children]
+            if ppid == server:
+                workers.append(int(p.name))
+    return workers
 
 
 def test_a_killed_worker_is_replaced_and_nothing_is_lost(tmp_path):
@@ -174,7 +184,7 @@ def test_a_killed_worker_is_replaced_and_nothing_is_lost(tmp_path):
         deadline = time.time() + 120
         with Store(db, timeout=1.0) as watch:
             while time.time() < deadline:
-                workers = _grandchildren()
+                workers = _pool_workers()
                 # Workers exist only once batches are submitted, so killing one now always
                 # hits a worker that holds pending documents (waiting for a first written
                 # document made this race the end of the run).
