@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import rules as rules_mod
+from .linear_model import LinearScorer, file_sha256
 from .records import ROLES, Figure
 from .segment import Word
 
@@ -33,6 +34,7 @@ TASK = "figure-role"
 FEATURE_VERSION = "role-features-v1"
 MODEL_NAME = "logreg-v1"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "role"
+WEIGHTS_FILE = "weights.npz"
 
 # How far "just before / just after" reaches, in words (characters when no words).
 NEAR_WORDS_LEFT = 4
@@ -678,21 +680,21 @@ def _display_path(p: Path) -> str:
 
 
 def library_versions() -> dict[str, str]:
-    import joblib
-    import numpy
-    import sklearn
+    # From package metadata, not imports: checking a model's provenance must not import
+    # scikit-learn (a second of start-up) when extraction does not need it.
+    from importlib.metadata import PackageNotFoundError, version
 
     from . import __version__
 
-    try:
-        from importlib.metadata import version
+    def v(dist: str) -> str:
+        try:
+            return version(dist)
+        except PackageNotFoundError:
+            return "unknown"
 
-        underthesea_version = version("underthesea")
-    except Exception:  # noqa: BLE001
-        underthesea_version = "unknown"
-    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
-            "numpy": numpy.__version__, "joblib": joblib.__version__,
-            "underthesea": underthesea_version, "solieu": __version__}
+    return {"python": platform.python_version(), "scikit-learn": v("scikit-learn"),
+            "numpy": v("numpy"), "joblib": v("joblib"),
+            "underthesea": v("underthesea"), "solieu": __version__}
 
 
 # ---------------------------------------------------------------------------------------
@@ -854,6 +856,9 @@ def train(gold_dirs: list[Path], text_dirs: list[Path], out_dir: Path = Path("mo
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     joblib.dump(pipe, out_dir / "model.joblib")
+    # The same weights for numpy-only inference at extraction time (nlp/linear_model.py).
+    meta["weights"] = {"file": WEIGHTS_FILE,
+                       "sha256": LinearScorer.from_pipeline(pipe).save(out_dir / WEIGHTS_FILE)}
     (out_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     default_model.cache_clear()  # a process that trains then extracts sees the new model
     return meta
@@ -887,10 +892,12 @@ def _differs(lib: str, saved: str, installed: str) -> bool:
     return saved.split(".")[:2] != installed.split(".")[:2]
 
 
-def load(model_dir: Path) -> RoleModel:
-    """Load model.joblib + meta.json; warn when they were saved by other library versions."""
-    import joblib
+def load(model_dir: Path, engine: str = "numpy") -> RoleModel:
+    """Load the model + meta.json; warn when they were saved by other library versions.
 
+    engine "numpy" (default) applies weights.npz with numpy alone when meta.json vouches
+    for it; "sklearn" (or an older model without weights.npz) unpickles model.joblib.
+    """
     model_dir = Path(model_dir)
     meta_path, model_path = model_dir / "meta.json", model_dir / "model.joblib"
     if not meta_path.is_file() or not model_path.is_file():
@@ -911,6 +918,21 @@ def load(model_dir: Path) -> RoleModel:
     if diff:
         warnings.warn(f"role model in {model_dir} was saved with other library versions: {', '.join(diff)}; "
                       "predictions may differ, retrain with `solieu train`", UserWarning, stacklevel=2)
+    weights = model_dir / WEIGHTS_FILE
+    expected = (meta.get("weights") or {}).get("sha256")
+    if engine == "numpy" and expected and weights.is_file():
+        # The trained weights without importing scikit-learn; the hash ties them to this meta.
+        if file_sha256(weights) != expected:
+            raise ModelError(f"{weights}: does not match meta.json (sha256 differs): retrain with `solieu train`")
+        try:
+            scorer = LinearScorer.load(weights)
+        except Exception as exc:  # noqa: BLE001 - any read failure is a corrupt weights file
+            raise ModelError(f"{weights}: corrupt weights file ({type(exc).__name__}: {exc})") from exc
+        if not set(scorer.classes_) <= set(ROLES):
+            raise ModelError(f"{weights}: does not hold a role classifier")
+        return RoleModel(scorer, meta)
+    import joblib
+
     try:
         with warnings.catch_warnings():
             if diff:  # already reported in one clear message above

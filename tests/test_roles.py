@@ -287,11 +287,15 @@ def test_missing_or_corrupt_model_raises_clearly(small_model, tmp_path):
     shutil.copytree(small_model[0], broken)
     (broken / "model.joblib").write_bytes(b"not a pickle at all")
     with pytest.raises(roles.ModelError, match="corrupt"):
-        roles.load(broken)
+        roles.load(broken, engine="sklearn")
     import joblib
 
     joblib.dump({"not": "a model"}, broken / "model.joblib")
     with pytest.raises(roles.ModelError, match="role classifier"):
+        roles.load(broken, engine="sklearn")
+    # The numpy engine reads weights.npz, tied to meta.json by its sha256.
+    (broken / roles.WEIGHTS_FILE).write_bytes(b"not an npz")
+    with pytest.raises(roles.ModelError, match="does not match"):
         roles.load(broken)
     (broken / "meta.json").write_text("{ half", encoding="utf-8")
     with pytest.raises(roles.ModelError, match="meta.json"):
