@@ -54,6 +54,7 @@ class _Rules:
     name_compound: re.Pattern[str]
     address_before: re.Pattern[str]
     bare_cue: re.Pattern[str]
+    not_noun_after: re.Pattern[str]
     per_capita: re.Pattern[str]
     year_min: int
     year_max: int
@@ -72,6 +73,7 @@ def rules() -> _Rules:
     """All figure rules, compiled once per process."""
     excl = load("figure_exclusions", required=("kind",))
     closed, time_after, name_before, name_compound, bare_cue, address_before = [], [], [], [], [], []
+    not_noun: list[str] = []
     per_capita = r"(?!)"
     year_min, year_max = 1945, 2100
     for r in excl:
@@ -89,6 +91,8 @@ def rules() -> _Rules:
             address_before += r["words"]
         elif k == "bare_cue":
             bare_cue += r["words"]
+        elif k == "not_noun_after":
+            not_noun += r["words"]
         elif k == "per_capita":
             per_capita = r["pattern"]
         elif k == "bare_year":
@@ -146,6 +150,7 @@ def rules() -> _Rules:
         address_before=re.compile(rf"(?:{_WORD_START}|(?<=,)){_alternation(address_before or ['(?!)'])}\s*$", re.IGNORECASE),
         name_compound=re.compile(rf"{_WORD_START}{_alternation(name_compound) if name_compound else '(?!)'}\s*:?\s*$", re.IGNORECASE),
         bare_cue=re.compile(rf"{_WORD_START}{_alternation(bare_cue)}\s*:?\s*$", re.IGNORECASE),
+        not_noun_after=re.compile(r"[ \t]+" + _alternation(not_noun or ["(?!)"]) + _WORD_END, re.IGNORECASE),
         per_capita=re.compile(per_capita, re.IGNORECASE),
         year_min=year_min,
         year_max=year_max,
@@ -377,8 +382,10 @@ def _figure(text: str, m: re.Match[str], sents: _Sentences, closed: _Closed, r: 
     if not strong_unit and _is_name(prefix, r):
         return []  # `Điều 5`, `giai đoạn 1`, `lần thứ 9`, `năm 2024`, `Đề án 06`, `Điều 15, 16`
 
-    if unit is None and re.match(r"[ \t]*[^\W\d_]", text[end:end + 4]):
-        # only here, with a word after the number, the sentence is segmented and tagged
+    if (unit is None and re.match(r"[ \t]*[^\W\d_]", text[end:end + 4])
+            and not r.not_noun_after.match(text, end) and not _is_plain_year(numeral, qs[0].value)):
+        # only here, with a word after the number that may begin a noun (not a function
+        # word, not after a bare year), the sentence is segmented and tagged
         noun = _noun_after(sents.words(sent), end, text)
         if noun:
             end, unit = noun

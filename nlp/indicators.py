@@ -330,8 +330,15 @@ _YEAR_DIGITS = re.compile(r"(?:19|20)\d{2}")
 
 def _years(text: str, s: int, e: int) -> list[_Year]:
     """Year expressions in text[s:e] that can date a figure."""
+    return list(_years_cached(text, s, e))
+
+
+@lru_cache(maxsize=512)
+def _years_cached(text: str, s: int, e: int) -> tuple[_Year, ...]:
+    # Cached: every figure of a paragraph looks back over the same window (a str caches
+    # its hash, so the key is cheap).
     if not _YEAR_DIGITS.search(text, s, e):
-        return []  # cheap pre-filter: most windows hold no 4-digit year at all
+        return ()  # cheap pre-filter: most windows hold no 4-digit year at all
     c = cues()
     found: dict[int, _Year] = {}
     for _, weight, rx in c.years:
@@ -344,7 +351,7 @@ def _years(text: str, s: int, e: int) -> list[_Year]:
             y = _Year(m.start(), m.end(), int(m.group("y")), weight)
             if ys not in found or found[ys].weight < weight:
                 found[ys] = y
-    return sorted(found.values(), key=lambda y: y.start)
+    return tuple(sorted(found.values(), key=lambda y: y.start))
 
 
 def _paragraph_start(text: str, pos: int) -> int:

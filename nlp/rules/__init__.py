@@ -22,6 +22,9 @@ from typing import Any, Iterable
 import yaml
 
 RULES_DIR = Path(__file__).resolve().parent
+# libyaml's safe loader when PyYAML was built with it: the same documents, ~10x faster to
+# parse, and rules are read at every process start (the CLI, each ingest worker).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RuleError(ValueError):
@@ -57,7 +60,7 @@ def _validate(name: str, data: Any, required: tuple[str, ...]) -> list[dict[str,
 def _load(name: str, required: tuple[str, ...]) -> tuple[dict[str, Any], ...]:
     path = RULES_DIR / f"{name}.yml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except FileNotFoundError as exc:
         raise RuleError(f"rules file not found: {path}") from exc
     except yaml.YAMLError as exc:
