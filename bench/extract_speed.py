@@ -2,6 +2,7 @@
 
 Both processes read the same first N articles of the scale corpus (default 300), written
 as .txt files, in one run; each is timed from process start to exit (imports included).
+Each is run --repeat times, interleaved; the medians are compared.
 Target (issue 2): ratio extract_time / tokenize_time <= 1.0.
 
     python bench/extract_speed.py [--n 300]
@@ -9,6 +10,7 @@ Target (issue 2): ratio extract_time / tokenize_time <= 1.0.
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +38,7 @@ def timed(cmd: list[str]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=300)
+    ap.add_argument("--repeat", type=int, default=3, help="interleaved runs of each; medians are reported")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
@@ -44,11 +47,15 @@ def main() -> None:
             (d / f"{i:05d}.txt").write_text(art["text"], encoding="utf-8")
             syllables += len(art["text"].split())
         files = sorted(str(p) for p in d.glob("*.txt"))
-        tok = timed([sys.executable, "-c", TOKENIZE_ONLY, str(d)])
-        ext = timed([sys.executable, "-m", "nlp", "extract", *files, "--out", str(d / "out.jsonl")])
+        toks, exts = [], []
+        for _ in range(args.repeat):  # interleaved, so that machine noise hits both alike
+            toks.append(timed([sys.executable, "-c", TOKENIZE_ONLY, str(d)]))
+            exts.append(timed([sys.executable, "-m", "nlp", "extract", *files, "--out", str(d / "out.jsonl")]))
+        tok, ext = statistics.median(toks), statistics.median(exts)
         n_records = sum(1 for _ in open(d / "out.jsonl", encoding="utf-8"))
     result = {
         "articles": args.n, "syllables": syllables, "outputs": n_records,
+        "repeat": args.repeat, "tokenize_runs_s": [round(t, 2) for t in toks], "extract_runs_s": [round(t, 2) for t in exts],
         "tokenize_seconds": round(tok, 2), "extract_seconds": round(ext, 2),
         "tokenize_syllables_per_s": round(syllables / tok), "extract_syllables_per_s": round(syllables / ext),
         "ratio_extract_over_tokenize": round(ext / tok, 3), "target_ratio": 1.0,

@@ -22,7 +22,8 @@ from typing import Iterable
 
 from .numbers import Quantity, expression_re, glued_units, parse_number, quantities
 from .records import Figure
-from .rules import load
+from .rules import WORD_END, WORD_START, load
+from .rules import alternation as _alternation
 from .segment import Word, analyze, sentence_of, split_sentences
 
 log = logging.getLogger(__name__)
@@ -30,12 +31,6 @@ log = logging.getLogger(__name__)
 # POS tags (VLSP) of words that can be counted: common, classifier, unit, abbreviation nouns.
 _NOUN_TAGS = {"N", "Nc", "Nu", "Ny", "Nb"}
 _PREFIX_WINDOW = 60  # characters before a number inspected for cues; a cue is a few words away
-
-
-def _alternation(words: Iterable[str]) -> str:
-    """Regex alternation of cue words, longest first; spaces match any whitespace run."""
-    uniq = sorted({w for w in words}, key=len, reverse=True)
-    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in uniq) + ")"
 
 
 @dataclass(frozen=True)
@@ -64,8 +59,7 @@ class _Rules:
     cmp_after: tuple[tuple[str, str, re.Pattern[str]], ...]
 
 
-_WORD_END = r"(?![^\W_])"  # not followed by a letter or digit
-_WORD_START = r"(?<![^\W_])"
+_WORD_END, _WORD_START = WORD_END, WORD_START
 
 
 @lru_cache(maxsize=1)

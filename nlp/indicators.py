@@ -39,7 +39,8 @@ from functools import lru_cache
 
 from .numbers import expression_re
 from .records import Figure
-from .rules import load
+from .rules import WORD_END, WORD_START, load
+from .rules import alternation as _alternation
 from .segment import Word
 
 log = logging.getLogger(__name__)
@@ -51,13 +52,7 @@ _INHERIT_WINDOW = 800  # characters back (across paragraphs) for a heading's per
 _AFTER_GAP = 45  # characters between a figure and a year that still belongs to it (`60,1% năm 2016`)
 
 
-def _alternation(words) -> str:
-    uniq = sorted(set(words), key=len, reverse=True)
-    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in uniq) + ")"
-
-
-_WS = r"(?<![^\W_])"  # word start
-_WE = r"(?![^\W_])"  # word end
+_WS, _WE = WORD_START, WORD_END
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ the consumer, never in the middle of an extraction.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -75,3 +76,15 @@ def load(name: str, required: Iterable[str] = ()) -> tuple[dict[str, Any], ...]:
 
 def available() -> list[str]:
     return sorted(p.stem for p in RULES_DIR.glob("*.yml"))
+
+
+# --- helpers that compile word lists into regexes (shared by every rule consumer) ----------
+
+WORD_START = r"(?<![^\W_])"  # not preceded by a letter or digit
+WORD_END = r"(?![^\W_])"  # not followed by a letter or digit
+
+
+def alternation(words: Iterable[str]) -> str:
+    """Regex alternation of cue words, longest first; spaces match any whitespace run."""
+    uniq = sorted({w for w in words}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in uniq) + ")"
