@@ -129,21 +129,50 @@ def eval_cmd(gold_dir: str, text_dir: tuple[str, ...], as_json: bool, errors: bo
               help="Text dirs (default: corpus/seeds, corpus/extra).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=str(REPO_ROOT / "models" / "role"),
               show_default=True)
-def train_cmd(gold_dirs: tuple[str, ...], text_dirs: tuple[str, ...], out_dir: str) -> None:
-    """Train the figure-role classifier from gold in corpus/ and save it with meta.json."""
-    from .train import train_role
+@click.option("--reviewed", "reviewed", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Review export (JSONL from the Review page); its documents' texts must be in --texts.")
+@click.option("--from-store", is_flag=True,
+              help="Also learn from the records accepted or corrected in the store (--db), with their texts.")
+@click.pass_context
+def train_cmd(ctx: click.Context, gold_dirs: tuple[str, ...], text_dirs: tuple[str, ...], out_dir: str,
+              reviewed: tuple[str, ...], from_store: bool) -> None:
+    """Train the figure-role classifier from gold in corpus/ (and reviews) and save it with meta.json."""
+    import tempfile
 
-    kw: dict[str, Any] = {"out_dir": Path(out_dir)}
-    if gold_dirs:
-        kw["gold_dirs"] = [Path(d) for d in gold_dirs]
-    if text_dirs:
-        kw["text_dirs"] = [Path(d) for d in text_dirs]
+    from .train import default_text_dirs, train_role
+
     try:
-        meta = train_role(**kw)
+        with tempfile.TemporaryDirectory() as tmp:
+            texts = [Path(d) for d in text_dirs] if text_dirs else default_text_dirs()
+            files = [Path(f) for f in reviewed]
+            if from_store:
+                texts.append(_export_reviews(ctx, Path(tmp)))
+                files.append(Path(tmp) / "reviewed.jsonl")
+            meta = train_role(gold_dirs=[Path(d) for d in gold_dirs] or None, text_dirs=texts,
+                              out_dir=Path(out_dir), reviewed=files)
     except Exception as exc:  # noqa: BLE001
         _fail_line("train", _internal("train", exc))
         sys.exit(1)
     click.echo(json.dumps({k: meta[k] for k in ("n_examples", "metrics") if k in meta}, ensure_ascii=False, indent=2))
+
+
+def _export_reviews(ctx: click.Context, tmp: Path) -> Path:
+    """The store's reviewed records as tmp/reviewed.jsonl and their documents as tmp/texts/<doc>.txt."""
+    from .store import Store
+
+    texts = tmp / "texts"
+    texts.mkdir()
+    store = Store(_store_path(ctx), readonly=True)
+    try:
+        body = store.export_reviewed("jsonl")
+        (tmp / "reviewed.jsonl").write_text(body, encoding="utf-8")
+        for doc in {json.loads(line)["doc"] for line in body.splitlines() if line.strip()}:
+            d = store.get_document(doc)
+            if d is not None:
+                (texts / f"{doc}.txt").write_text(d["text"], encoding="utf-8")
+    finally:
+        store.close()
+    return texts
 
 
 # ---------------------------------------------------------------- store

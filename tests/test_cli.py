@@ -95,3 +95,25 @@ def test_eval_prints_scores_per_type():
         assert set(data[t]) >= {"precision", "recall", "f1", "fields"}
     assert {"unit", "role", "comparator", "indicator", "year"} <= set(data["figure"]["fields"])
     assert "id" in data["legal_ref"]["fields"]
+
+
+def test_train_from_store_learns_from_reviews(tmp_path):
+    """A record accepted in the store becomes a training example of `solieu train --from-store`."""
+    from nlp.store import Store
+
+    db = tmp_path / "s.db"
+    assert solieu("--db", str(db), "ingest", str(SEED), "--no-progress", "--workers", "1").returncode == 0
+    store = Store(db)
+    rec = store.list_records(kind="figure")[0]
+    store.review(rec["rid"], "correct", reviewer="t", expected_version=rec["version"], changes={"role": "other"})
+    store.close()
+    out = tmp_path / "model"
+    p = solieu("--db", str(db), "train", "--from-store", "--out", str(out))
+    assert p.returncode == 0, p.stderr.decode()
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    base = json.loads((SEEDS.parent.parent / "models" / "role" / "meta.json").read_text(encoding="utf-8"))
+    # The reviewer's correction replaces the gold example of the same span (a target).
+    assert rec["role"] == "target" and rec["text"] == "48 nghìn doanh nghiệp"
+    assert meta["n_examples"]["other"] == base["n_examples"]["other"] + 1
+    assert meta["n_examples"]["target"] == base["n_examples"]["target"] - 1
+    assert meta["training_data"]["sha256"] != base["training_data"]["sha256"]
