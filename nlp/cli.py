@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-FORMATS = ("jsonl", "json", "csv")
+FORMATS = ("jsonl", "json", "csv", "docbin")
 
 
 def _fail_line(what: str, why: str) -> None:
@@ -65,20 +65,31 @@ def extract_one(path: str, *, with_text: bool = False) -> dict[str, Any]:
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
 @click.option("--with-text", is_flag=True, help="Include the canonical text that offsets index.")
 def extract_cmd(paths: tuple[str, ...], fmt: str, out: str | None, with_text: bool) -> None:
-    """Extract figures and legal references from PATH... (.txt .md .html .pdf .docx, - for stdin)."""
+    """Extract figures and legal references from PATH... (.txt .md .html .pdf .docx, - for stdin).
+
+    jsonl/json/csv print records; docbin writes a spaCy DocBin (records as doc.spans).
+    """
     from .export import to_csv
     from .text import DocumentError
 
+    if fmt == "docbin" and not out:
+        _fail_line("extract", "--format docbin writes a binary spaCy DocBin: give --out FILE.spacy")
+        sys.exit(2)
     results, failed = [], 0
     for path in paths:
         try:
-            results.append(extract_one(path, with_text=with_text))
+            results.append(extract_one(path, with_text=with_text or fmt == "docbin"))
         except DocumentError as exc:
             failed += 1
             _fail_line(path, exc.reason)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
             failed += 1
             _fail_line(path, _internal(path, exc))
+    if fmt == "docbin":
+        from .spacy_doc import to_docbin
+
+        Path(out).write_bytes(to_docbin((r["text"], r["records"]) for r in results))
+        sys.exit(1 if failed else 0)
     if fmt == "jsonl":
         body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results)
     elif fmt == "json":

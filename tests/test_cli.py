@@ -117,3 +117,16 @@ def test_train_from_store_learns_from_reviews(tmp_path):
     assert meta["n_examples"]["other"] == base["n_examples"]["other"] + 1
     assert meta["n_examples"]["target"] == base["n_examples"]["target"] - 1
     assert meta["training_data"]["sha256"] != base["training_data"]["sha256"]
+
+
+def test_docbin_output_loads_in_spacy(tmp_path):
+    from spacy.tokens import DocBin
+
+    from nlp.spacy_doc import _vocab_nlp
+
+    out = tmp_path / "o.spacy"
+    assert solieu("extract", str(SEED), "--format", "docbin").returncode == 2
+    p = solieu("extract", str(SEED), "--format", "docbin", "--out", str(out))
+    assert p.returncode == 0, p.stderr.decode()
+    (doc,) = DocBin().from_bytes(out.read_bytes()).get_docs(_vocab_nlp().vocab)
+    assert any(s._.record["id"] == "82/2024/NĐ-CP" for s in doc.spans["legal_ref"])
