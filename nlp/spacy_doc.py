@@ -55,32 +55,25 @@ def _words_and_spaces(text: str, spans: list[tuple[int, int]]) -> tuple[list[str
     words: list[str] = []
     spaces: list[bool] = []
     starts: list[int] = []
+
+    def gap(pos: int, upto: int) -> None:
+        # One space after a token is its trailing whitespace; anything else is a token.
+        if words and text.startswith(" ", pos) and pos < upto and not spaces[-1]:
+            spaces[-1] = True
+            pos += 1
+        if pos < upto:
+            words.append(text[pos:upto])
+            spaces.append(False)
+            starts.append(pos)
+
     pos = 0
     for s, e in spans:
-        if s > pos:  # whitespace before this token
-            gap = text[pos:s]
-            if words and gap.startswith(" ") and not spaces[-1]:
-                spaces[-1] = True
-                gap = gap[1:]
-                pos += 1
-            if gap:
-                words.append(gap)
-                spaces.append(False)
-                starts.append(pos)
+        gap(pos, s)
         words.append(text[s:e])
         spaces.append(False)
         starts.append(s)
         pos = e
-    if pos < len(text):
-        gap = text[pos:]
-        if words and gap.startswith(" ") and not spaces[-1]:
-            spaces[-1] = True
-            gap = gap[1:]
-            pos += 1
-        if gap:
-            words.append(gap)
-            spaces.append(False)
-            starts.append(pos)
+    gap(pos, len(text))
     return words, spaces, starts
 
 
