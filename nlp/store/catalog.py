@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from .fulltext import fold
+from .rows import SELECT, row_to_dict
 
 _LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 _SPACE = re.compile(r"\s+")
@@ -164,3 +165,11 @@ def entry(conn: sqlite3.Connection, legal_id: str, mentions_limit: int | None = 
             rows[m[0]] = dict(zip(("rid", "doc", "start", "end", "text", "sentence", "date", "title"), m))
     out["mentions"] = [rows[rid] for rid in rids if rid in rows]
     return out
+
+
+def refresh_document(conn: sqlite3.Connection, docno: int) -> None:
+    """Re-derive the catalog entries of one document from its stored legal_ref records."""
+    refs = [row_to_dict(r) for r in conn.execute(
+        f"SELECT {SELECT} FROM records r JOIN documents d ON d.docno = r.docno "
+        "WHERE r.docno = ? AND r.type = 'legal_ref'", (docno,))]
+    update_for_document(conn, docno, refs)

@@ -196,10 +196,7 @@ class Store:
                 fresh, flagged = review_mod.merge_reviewed(c, docno, kept, dicts, row[3] if row else "", doc.text)
                 c.executemany(INSERT_SQL, [insert_values(docno, d) for d in fresh])
                 fulltext.index_figures(c, docno)
-                refs = [row_to_dict(r) for r in c.execute(
-                    f"SELECT {SELECT} FROM records r JOIN documents d ON d.docno = r.docno "
-                    "WHERE r.docno = ? AND r.type = 'legal_ref'", (docno,))]
-                catalog.update_for_document(c, docno, refs)
+                catalog.refresh_document(c, docno)
                 original = neardup.link(c, docno, doc.sha256, prepared.signature)
                 return {"doc": doc.id, "status": status, "records": len(fresh) + len(kept), "flagged": flagged,
                         "duplicate_of": self._doc_id(original)}

@@ -151,10 +151,7 @@ def _after_change(c: sqlite3.Connection, before: dict[str, Any], fields: dict[st
         fulltext.index_figure(c, before["rid"], fields["indicator"])
     if before["type"] == "legal_ref":
         docno = c.execute("SELECT docno FROM records WHERE rid = ?", (before["rid"],)).fetchone()[0]
-        refs = [row_to_dict(r) for r in c.execute(
-            f"SELECT {SELECT} FROM records r JOIN documents d ON d.docno = r.docno "
-            "WHERE r.docno = ? AND r.type = 'legal_ref'", (docno,))]
-        catalog.update_for_document(c, docno, refs)
+        catalog.refresh_document(c, docno)
 
 
 def _append(c: sqlite3.Connection, rid: int, doc: str, action: str, old: dict, new: dict, reviewer: str,
