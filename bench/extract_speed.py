@@ -4,12 +4,15 @@ Both processes read the same first N articles of the scale corpus (default 300),
 as .txt files, in one run; each is timed from process start to exit (imports included).
 Each is run --repeat times, interleaved; the medians are compared.
 Target (issue 2): ratio extract_time / tokenize_time <= 1.0.
+The CPU seconds (user + system) of the same processes are reported too: on a machine
+shared with other work, wall-clock time varies with the load, CPU time much less.
 
     python bench/extract_speed.py [--n 300]
 """
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -29,10 +32,14 @@ for p in sorted(Path(sys.argv[1]).glob('*.txt')):
 """
 
 
-def timed(cmd: list[str]) -> float:
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one whole process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -47,10 +54,14 @@ def main() -> None:
             (d / f"{i:05d}.txt").write_text(art["text"], encoding="utf-8")
             syllables += len(art["text"].split())
         files = sorted(str(p) for p in d.glob("*.txt"))
-        toks, exts = [], []
+        toks, exts, tok_cpu, ext_cpu = [], [], [], []
         for _ in range(args.repeat):  # interleaved, so that machine noise hits both alike
-            toks.append(timed([sys.executable, "-c", TOKENIZE_ONLY, str(d)]))
-            exts.append(timed([sys.executable, "-m", "nlp", "extract", *files, "--out", str(d / "out.jsonl")]))
+            wall, cpu = timed([sys.executable, "-c", TOKENIZE_ONLY, str(d)])
+            toks.append(wall)
+            tok_cpu.append(cpu)
+            wall, cpu = timed([sys.executable, "-m", "nlp", "extract", *files, "--out", str(d / "out.jsonl")])
+            exts.append(wall)
+            ext_cpu.append(cpu)
         tok, ext = statistics.median(toks), statistics.median(exts)
         n_records = sum(1 for _ in open(d / "out.jsonl", encoding="utf-8"))
     result = {
@@ -59,6 +70,8 @@ def main() -> None:
         "tokenize_seconds": round(tok, 2), "extract_seconds": round(ext, 2),
         "tokenize_syllables_per_s": round(syllables / tok), "extract_syllables_per_s": round(syllables / ext),
         "ratio_extract_over_tokenize": round(ext / tok, 3), "target_ratio": 1.0,
+        "tokenize_cpu_s": round(statistics.median(tok_cpu), 2), "extract_cpu_s": round(statistics.median(ext_cpu), 2),
+        "cpu_ratio_extract_over_tokenize": round(statistics.median(ext_cpu) / statistics.median(tok_cpu), 3),
     }
     print(save("extract_speed", result))
     for k, v in result.items():

@@ -13,7 +13,7 @@ def __getattr__(name: str):
 
         return extract
     if name == "read_document":
-        from .text import read_document
+        from .readers import read_document
 
         return read_document
     raise AttributeError(name)

@@ -1,8 +1,9 @@
 """Figure candidates on characters -> Figure records (value, total, unit, comparator).
 
-The scan is a regex over characters (nlp.numbers.expression_re); every rule it uses is
-data in rules/units.yml, rules/comparators.yml and rules/figure_exclusions.yml. The one
-heavy step, word segmentation + POS (nlp.segment.analyze), runs only for a sentence in
+The scan is a regex over characters (nlp.lang.numbers.expression_re); every rule it uses
+is data in rules/units.yml (through the shared lexicon), rules/comparators.yml and
+rules/figure_exclusions.yml. The one heavy step, word segmentation + POS (the document's
+`Analysis.words`, shared with the later stages), runs only for a sentence in
 which a candidate has survived the character rules and its counted noun is not in the
 unit lexicon: the counted noun is then the noun word right after the number, extended
 by one noun after a classifier (`05 nhóm nhiệm vụ`, `30 bộ dữ liệu`). Vietnamese
@@ -14,22 +15,18 @@ Roles, indicators and years are filled later (roles.py, indicators.py).
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from .numbers import Quantity, expression_re, glued_units, parse_number, quantities
+from .analysis import Analysis
+from .lang.numbers import Quantity, expression_re, parse_number, quantities
 from .records import Figure
-from .rules import WORD_END, WORD_START, load
-from .rules import alternation as _alternation
-from .segment import Word, analyze, sentence_of, split_sentences
+from .rules import NEVER, WORD_END, WORD_START, alternation, load
+from .rules.lexicon import lexicon
+from .segment import COUNTED_NOUN_TAGS, Word, analyze
 
-log = logging.getLogger(__name__)
-
-# POS tags (VLSP) of words that can be counted: common, classifier, unit, abbreviation nouns.
-_NOUN_TAGS = {"N", "Nc", "Nu", "Ny", "Nb"}
 _PREFIX_WINDOW = 60  # characters before a number inspected for cues; a cue is a few words away
 
 
@@ -55,25 +52,24 @@ class _Rules:
     year_max: int
     units: tuple[_UnitRule, ...]
     classifiers: frozenset[str]
+    compound_heads: frozenset[str]
     cmp_before: tuple[tuple[str, str, re.Pattern[str]], ...]
     cmp_after: tuple[tuple[str, str, re.Pattern[str]], ...]
-
-
-_WORD_END, _WORD_START = WORD_END, WORD_START
 
 
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
     """All figure rules, compiled once per process."""
     excl = load("figure_exclusions", required=("kind",))
+    lex = lexicon()
     closed, time_after, name_before, name_compound, bare_cue, address_before = [], [], [], [], [], []
     not_noun: list[str] = []
-    per_capita = r"(?!)"
+    per_capita = NEVER
     year_min, year_max = 1945, 2100
     for r in excl:
         k = r["kind"]
         if k == "pattern":
-            glued = "|".join(re.escape(w) for w in sorted(glued_units(), key=len, reverse=True)) or "(?!)"
+            glued = alternation(w for u in lex.units if u.glued for w in u.words)
             closed.append((r["id"], re.compile(r["pattern"].replace("{GLUED}", glued), re.IGNORECASE)))
         elif k == "time_after":
             time_after += r["words"]
@@ -92,31 +88,24 @@ def rules() -> _Rules:
         elif k == "bare_year":
             year_min, year_max = int(r["min"]), int(r["max"])
 
-    # Document type words (legal.py's data): a number before one counts documents
+    # Document type words (legal references' data): a number before one counts documents
     # (`04 Nghị quyết`), a number after one is the document's number (`Nghị quyết 36`).
-    doc_words = [w for d in load("doc_types") if d.get("kind") == "type" for w in d.get("words", [])]
+    doc_words = lex.doc_type_words
     # only the capitalised type word names a document (`Quy định 4`); `quy định 4 chỉ tiêu`
     # is the verb "stipulates"
     doc_names = [w[:1].upper() + w[1:] for w in doc_words]
 
     units: list[_UnitRule] = [
-        _UnitRule("doc-type-count", "counted", re.compile(r"\s+" + _alternation(doc_words) + _WORD_END, re.IGNORECASE), None)
+        _UnitRule("doc-type-count", "counted", re.compile(r"\s+" + alternation(doc_words) + WORD_END, re.IGNORECASE), None)
     ] if doc_words else []
-    classifiers: set[str] = set()
-    for r in load("units", required=("kind", "words")):
-        k = r["kind"]
-        if k == "multiplier":
-            continue
-        if k == "classifier":
-            classifiers.update(w.lower() for w in r["words"])
-            continue
-        if k == "percent":  # `%` may touch the number; `phần trăm` is a word
-            rx = r"\s?%|\s+phần\s+trăm" + _WORD_END
-        elif r.get("glued"):
-            rx = r"\s*" + _alternation(r["words"]) + _WORD_END
+    for u in lex.units:
+        if u.kind == "percent":  # `%` may touch the number; `phần trăm` is a word
+            rx = r"\s?%|\s+phần\s+trăm" + WORD_END
+        elif u.glued:
+            rx = r"\s*" + alternation(u.words) + WORD_END
         else:
-            rx = r"\s+" + _alternation(r["words"]) + _WORD_END
-        units.append(_UnitRule(r["id"], k, re.compile(rx, re.IGNORECASE), r.get("unit")))
+            rx = r"\s+" + alternation(u.words) + WORD_END
+        units.append(_UnitRule(u.id, u.kind, re.compile(rx, re.IGNORECASE), u.unit))
     # Order: percent before anything, then longer lexicon entries before shorter.
     order = {"percent": 0, "point": 1, "counted": 2, "currency": 3, "measure": 4}
     units.sort(key=lambda u: order.get(u.kind, 9))
@@ -125,31 +114,30 @@ def rules() -> _Rules:
     for r in load("comparators", required=("kind", "words")):
         if r["kind"] == "filler":
             fillers += r["words"]
-    filler_rx = _alternation(fillers) if fillers else "(?!)"
+    filler_rx = alternation(fillers)
     for r in load("comparators", required=("kind", "words")):
         if r["kind"] == "before":
-            rx = rf"{_WORD_START}{_alternation(r['words'])}(?:\s+{filler_rx}){{0,3}}\s*$"
+            rx = rf"{WORD_START}{alternation(r['words'])}(?:\s+{filler_rx}){{0,3}}\s*$"
             cmp_before.append((r["id"], r["comparator"], re.compile(rx, re.IGNORECASE)))
         elif r["kind"] == "after":
             # at most two words (the base noun) between the figure and the cue
-            rx = rf"^(?:\s+[^\W\d_]+){{0,2}}?\s*{_alternation(r['words'])}{_WORD_END}"
+            rx = rf"^(?:\s+[^\W\d_]+){{0,2}}?\s*{alternation(r['words'])}{WORD_END}"
             cmp_after.append((r["id"], r["comparator"], re.compile(rx, re.IGNORECASE)))
 
     return _Rules(
         closed=tuple(closed),
-        time_after=re.compile(r"\s+" + _alternation(time_after) + _WORD_END, re.IGNORECASE),
-        name_before=re.compile(
-            rf"{_WORD_START}(?:(?i:{_alternation(name_before)})|{_alternation(doc_names or ['(?!)'])})\s*:?\s*$"
-        ),
-        address_before=re.compile(rf"(?:{_WORD_START}|(?<=,)){_alternation(address_before or ['(?!)'])}\s*$", re.IGNORECASE),
-        name_compound=re.compile(rf"{_WORD_START}{_alternation(name_compound) if name_compound else '(?!)'}\s*:?\s*$", re.IGNORECASE),
-        bare_cue=re.compile(rf"{_WORD_START}{_alternation(bare_cue)}\s*:?\s*$", re.IGNORECASE),
-        not_noun_after=re.compile(r"[ \t]+" + _alternation(not_noun or ["(?!)"]) + _WORD_END, re.IGNORECASE),
+        time_after=re.compile(r"\s+" + alternation(time_after) + WORD_END, re.IGNORECASE),
+        name_before=re.compile(rf"{WORD_START}(?:(?i:{alternation(name_before)})|{alternation(doc_names)})\s*:?\s*$"),
+        address_before=re.compile(rf"(?:{WORD_START}|(?<=,)){alternation(address_before)}\s*$", re.IGNORECASE),
+        name_compound=re.compile(rf"{WORD_START}{alternation(name_compound)}\s*:?\s*$", re.IGNORECASE),
+        bare_cue=re.compile(rf"{WORD_START}{alternation(bare_cue)}\s*:?\s*$", re.IGNORECASE),
+        not_noun_after=re.compile(r"[ \t]+" + alternation(not_noun) + WORD_END, re.IGNORECASE),
         per_capita=re.compile(per_capita, re.IGNORECASE),
         year_min=year_min,
         year_max=year_max,
         units=tuple(units),
-        classifiers=frozenset(classifiers),
+        classifiers=lex.classifiers,
+        compound_heads=lex.compound_heads,
         cmp_before=tuple(cmp_before),
         cmp_after=tuple(cmp_after),
     )
@@ -181,70 +169,61 @@ def closed_spans(text: str, exclude: Iterable[tuple[int, int]] = ()) -> list[tup
     return spans
 
 
-class _Sentences:
-    """Sentence lookup and lazily analysed words (analyze() only when a candidate needs it)."""
+def _noun_after(doc: Analysis, sent: tuple[int, int], pos: int, text: str) -> tuple[int, str] | None:
+    """(end, unit) of the counted noun starting at `pos` (after spaces), from POS tags.
 
-    def __init__(self, text: str, sentences: list[tuple[int, int]] | None):
-        self.text = text
-        self._given = sentences
-        self._sentences: list[tuple[int, int]] | None = None
-        self._words: dict[tuple[int, int], list[Word]] = {}
-
-    def of(self, start: int, end: int) -> tuple[int, int]:
-        if self._sentences is None:  # split only once a candidate needs its sentence
-            sentences = self._given
-            if sentences is None:
-                try:
-                    sentences = split_sentences(self.text)
-                except Exception:  # noqa: BLE001 - sentence splitting must not stop figure finding
-                    log.exception("solieu: sentence split failed")
-                    sentences = []
-            self._sentences = sorted(sentences) or [(0, len(self.text))]
-            self._starts = [a for a, _ in self._sentences]
-        # bisect on precomputed starts: segment.sentence_of rebuilds them on every call
-        i = bisect.bisect_right(self._starts, start) - 1
-        if i >= 0 and start < self._sentences[i][1]:
-            return self._sentences[i]
-        return sentence_of(self._sentences, start, end)
-
-    def words(self, sent: tuple[int, int]) -> list[Word]:
-        if sent not in self._words:
-            try:
-                self._words[sent] = analyze(self.text, sent[0], sent[1])
-            except Exception:  # noqa: BLE001
-                self._words[sent] = []
-        return self._words[sent]
-
-
-def _noun_after(words: list[Word], pos: int, text: str) -> tuple[int, str] | None:
-    """(end, unit) of the counted noun starting at `pos` (after spaces), from POS tags."""
+    The head noun, then what Vietnamese grammar makes part of the counted noun: the noun a
+    classifier classifies (`05 nhóm nhiệm vụ`, `Bà mẹ`) and the word a bound head takes (`19
+    chủ đầu tư`: units.yml kind compound_head). Titles and terms the tagger splits are
+    units.yml data, matched before this (`Bà mẹ Việt Nam anh hùng`, `hộ kinh doanh`)."""
     while pos < len(text) and text[pos] in " \t":
         pos += 1
+    words = doc.words(sent)
     starts = [w.start for w in words]
     i = bisect.bisect_left(starts, pos)
     if i < len(words) and words[i].start == pos:
         w = words[i]
-    elif i > 0 and words[i - 1].start < pos < words[i - 1].end and words[i - 1].pos in _NOUN_TAGS:
-        # the segmenter glued number and noun into one word (`37/45 xã`): keep the noun part
-        i -= 1
-        g = words[i]
-        w = Word(pos, g.end, text[pos:g.end], g.pos)
+    elif i > 0 and words[i - 1].start < pos < words[i - 1].end:
+        g = words[i - 1]
+        if g.pos in COUNTED_NOUN_TAGS:
+            # the segmenter glued number and noun into one word (`37/45 xã`): keep the noun part
+            i -= 1
+            w = Word(pos, g.end, text[pos:g.end], g.pos)
+        else:
+            # glued and tagged as one numeral (`6.672 Bà`): tag the sentence from the syllable on
+            flat = getattr(doc, "flat", text)
+            words = doc.remember(("figures:retag", pos, sent[1]), lambda: analyze(flat, pos, max(pos, sent[1])))
+            i = 0
+            if not words or words[0].start != pos:
+                return None
+            w = words[0]
     else:
         return None
     lexical = w.text.lower() in rules().classifiers
     abbreviation = w.pos == "Np" and w.text.isupper() and len(w.text) <= 6  # `202 TTHC`, `500 DN`
-    if not w.text[:1].isalpha() or (w.pos not in _NOUN_TAGS and not lexical and not abbreviation):
+    if not w.text[:1].isalpha() or (w.pos not in COUNTED_NOUN_TAGS and not lexical and not abbreviation):
         return None
     end, unit = w.end, w.text
     slash = re.match(r"/[A-Z]{1,3}(?![^\W_])", text[end:end + 5])
     if w.text.isupper() and slash:  # an abbreviation cut at its slash by the segmenter: `C/O`
-        end, unit = end + slash.end(), w.text + slash.group()
-    # A classifier or collective noun takes the noun it classifies (`nhóm nhiệm vụ`).
-    if (w.text.lower() in rules().classifiers or w.pos == "Nc") and i + 1 < len(words):
-        nxt = words[i + 1]
-        if nxt.pos in _NOUN_TAGS and nxt.text[:1].islower() and text[end:nxt.start].strip() == "":
-            end, unit = nxt.end, text[w.start:nxt.end]
-    return end, " ".join(unit.lower().split())
+        return end + slash.end(), " ".join((w.text + slash.group()).lower().split())
+    last = i
+
+    def adjacent(k: int, ok) -> bool:  # word k follows word k-1 with nothing but spaces and passes `ok`
+        return (k < len(words) and words[k].text[:1].isalpha() and ok(words[k])
+                and text[words[k - 1].end:words[k].start].strip() == "")
+
+    def common_noun(x: Word) -> bool:
+        return x.pos in COUNTED_NOUN_TAGS and x.text[:1].islower()
+
+    head = w.text.lower()
+    if head in rules().classifiers or w.pos == "Nc":
+        # A classifier or collective noun takes the noun it classifies (`nhóm nhiệm vụ`).
+        last += adjacent(i + 1, common_noun)
+    elif head in rules().compound_heads:  # `chủ đầu tư`: the bound head and its complement
+        last += adjacent(i + 1, lambda x: common_noun(x) or (x.pos == "V" and x.text[:1].islower()))
+    end = words[last].end if last > i else end
+    return end, " ".join(text[w.start:end].lower().split())
 
 
 def _comparator(prefix: str, suffix: str) -> tuple[str, str | None]:
@@ -289,31 +268,17 @@ def _is_plain_year(numeral: str, value: float) -> bool:
     return numeral.isdigit() and len(numeral) == 4 and r.year_min <= value <= r.year_max
 
 
-def find_figures(
-    text: str,
-    sentences: list[tuple[int, int]] | None = None,
-    exclude: Iterable[tuple[int, int]] = (),
-) -> list[Figure]:
-    """Figures of `text` in text order; never raises (an internal error gives [] and a log line)."""
-    if not isinstance(text, str) or not text:
-        return []
-    try:
-        return _find(text, sentences, exclude)
-    except Exception:  # noqa: BLE001 - extractors are pure and never raise
-        log.exception("solieu: find_figures failed")
-        return []
-
-
-def _find(text: str, sentences, exclude) -> list[Figure]:
+def find_figures(doc: Analysis) -> list[Figure]:
+    """Figures of the document in text order, outside the spans already claimed, each with
+    its sentence (`doc.sentence_of`)."""
+    text = doc.text
     r = rules()
-    closed = _Closed(closed_spans(text, exclude))
-    sents = _Sentences(text, sentences)
+    closed = _Closed(closed_spans(text, doc.claimed))
     out: list[Figure] = []
     for m in expression_re().finditer(text):
         if closed.overlaps(m.start(), m.end()):
             continue
-        fig = _figure(text, m, sents, closed, r)
-        out.extend(fig)
+        out.extend(_figure(doc, m, closed, r))
     return _spelled_ranges(text, out)
 
 
@@ -338,9 +303,10 @@ def _spelled_ranges(text: str, figs: list[Figure]) -> list[Figure]:
     return out
 
 
-def _figure(text: str, m: re.Match[str], sents: _Sentences, closed: _Closed, r: _Rules) -> list[Figure]:
+def _figure(doc: Analysis, m: re.Match[str], closed: _Closed, r: _Rules) -> list[Figure]:
+    text = doc.text
     start = m.start()
-    sent = sents.of(start, m.end())
+    sent = doc.sentence_of(start, m.end())
     numeral = m.group("a")
     end = m.end()
     qs: list[Quantity] = quantities(m)
@@ -380,7 +346,7 @@ def _figure(text: str, m: re.Match[str], sents: _Sentences, closed: _Closed, r: 
             and not r.not_noun_after.match(text, end) and not _is_plain_year(numeral, qs[0].value)):
         # only here, with a word after the number that may begin a noun (not a function
         # word, not after a bare year), the sentence is segmented and tagged
-        noun = _noun_after(sents.words(sent), end, text)
+        noun = _noun_after(doc, sent, end, text)
         if noun:
             end, unit = noun
             unit_rule, unit_kind = "pos-noun", "counted"

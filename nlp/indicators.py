@@ -1,269 +1,422 @@
 """What a figure measures (`indicator`) and the year it refers to (`year`).
 
-Vietnamese reports state a measure in two shapes, and the indicator is read from the
-sentence's structure accordingly (cue words are data: rules/indicator_cues.yml):
+The indicator is the shortest phrase naming what is measured, as written; it is read from
+the sentence's grammar (POS chunks and clause boundaries: nlp.indicator_grammar; cue
+words are data: rules/indicator_cues.yml), in this order:
 
-1. number + counted noun + modifiers: `63 nhiệm vụ trọng tâm ưu tiên triển khai (...)`,
-   `70% người dân trưởng thành có tài khoản công dân số, ...` -> the noun phrase after
-   the number, up to the clause boundary (punctuation, `và`, `gồm`, `so với`, ...). When
-   that phrase is only the counted noun and the clause before names the same noun with
-   its modifiers (`triển khai dịch vụ công thiết yếu: 43/53 dịch vụ`), the earlier,
-   fuller mention is used.
-2. subject + link verb + number: `Tỷ lệ hồ sơ trực tuyến toàn trình cả nước đạt 42%` ->
-   the clause's subject: from the clause start (or its first measure noun such as `tỷ lệ`)
-   to the link verb, without scope modifiers (`cả nước`) or time phrases; a growth noun
-   right before the number is kept (`Doanh thu ... tăng trưởng 26%`). A subject that is
-   only a measure noun (`đạt tỷ lệ 28,6%`) takes the previous figure's indicator.
+1. a table row: its header cell (`1 | Dịch vụ công ... | 30% | 100% |`);
+2. the noun phrase the figure quantifies, after it: the counted noun with its modifiers
+   and relative clause (`63 nhiệm vụ trọng tâm ưu tiên triển khai`), the noun after a
+   percentage (`70% người dân trưởng thành có tài khoản công dân số`) unless it is the
+   whole of a share (`chiếm 19,32% tổng số dự án`, `66,4% kế hoạch`), the material after a
+   measuring unit (`13 nghìn tấn gạo dự trữ quốc gia`, `86 tỷ đồng lợi nhuận`); up to the
+   clause boundary, never into another figure or a legal reference;
+3. the subject of the predicate the figure completes (`Tỷ lệ hồ sơ trực tuyến toàn trình
+   cả nước đạt 42%` -> `Tỷ lệ hồ sơ trực tuyến toàn trình`): from the clause start, reaching
+   over a coordination (`khu vực nông, lâm nghiệp và thủy sản tăng 2,65%`), from its first
+   measure noun (`tỷ lệ`, `kim ngạch`), without link verbs, scope modifiers or time
+   phrases; a change verb right before the number is kept (`xuất khẩu tăng`). A clause
+   with no subject of its own shares the one before it in the sentence (`đạt kim ngạch
+   3,1 tỉ USD, tăng 6,7%` -> `kim ngạch tăng`); a figure in brackets with none names what
+   stands before the bracket (`giá thức ăn (chiếm 65%)`);
+4. a counted noun alone (`61 doanh nghiệp`) is never the whole indicator when the
+   sentence says more: after a link verb (`đạt`, `giảm`) its subject names the measure
+   (`số vận động viên cao cấp ước đạt 6.143 người`); after an action verb the noun goes
+   with its verb phrase (`EVN đưa vào phát điện 5 tổ máy` -> `tổ máy đưa vào phát điện`);
+   after `có` (it exists) the noun stays, or takes its fuller earlier mention. A multiple
+   or a rank (`gấp 2 lần`, `12 bậc`) is read like a measure: its subject.
 
-Year: the year expression closest to the figure in its sentence, a year right after the
-figure first (`60,1% năm 2016`), then the strongest before it (a deadline `đến năm 2025`
-over a period `6 tháng đầu năm 2024` over a date), then after it; a year that is a
-comparison base (`so cùng kỳ năm 2023`) or part of a document number is skipped. A
-sentence without a year inherits the last year stated earlier in the same paragraph
-(reports set the period once: `Trong 6 tháng đầu năm 2024, ...` then the figures), else
-the last period (`năm 2025`, `6 tháng đầu năm 2024`, `giai đoạn 2021-2025`, not a bare
-date) stated in the 800 characters before the paragraph: list items under a heading
-`(1) Năm 2025:`. The title year is not inherited beyond that window: a wrong year
-misleads a year search more than a missing one.
-
-POS tags come from the words given (nlp.segment.analyze of the sentence); underthesea's
-chunker is not used (it would double the cost of the heavy step for a small gain).
+The year comes from the document context (nlp.figure_year).
 """
 from __future__ import annotations
 
-import bisect
-import logging
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
-from .numbers import expression_re
+from .analysis import Analysis
+from .figure_year import figure_year
+from .indicator_grammar import (NOMINAL_TAGS, NOUN_TAGS, TIME_NOUNS, VERB_TAGS, Sentence, cues,
+                                measuring_units, number_end)
 from .records import Figure
-from .rules import WORD_END, WORD_START, load
-from .rules import alternation as _alternation
-from .segment import Word
+from .rules import alternation
 
-log = logging.getLogger(__name__)
-
-_NOUN_TAGS = {"N", "Nc", "Nu", "Ny", "Nb", "Np"}
-_PUNCT_BOUNDARY = re.compile(r"[;:()\[\]“”\"«»…!?|]|[.,](?!\d)|\s[-–—]\s")
-_MAX_WORDS = 24
-_INHERIT_WINDOW = 800  # characters back (across paragraphs) for a heading's period: `(1) Năm 2025:`  # an indicator longer than this is a clause, not a name for a measure
-_AFTER_GAP = 45  # characters between a figure and a year that still belongs to it (`60,1% năm 2016`)
+_MAX_WORDS = 24  # an indicator longer than this is a clause, not a name for a measure
+_RANGE_JOINT = re.compile(r"\s*(?:[-–—]|đến|tới)\s*$", re.IGNORECASE)
+_DANGLING_TIME = re.compile(r"(?:^|\s)(?:(?:trong|vào|đến|tới|của|hết|cuối|đầu)\s+)*năm$", re.IGNORECASE)
+_COMPARED = re.compile(r"so(?:\s+với)?", re.IGNORECASE)
+_OPEN_BRACKET = re.compile(r"[(\[]")
+_FROM_CHANGE = re.compile(r"(?<![^\W_])(?P<g>tăng|giảm)(?:\s+\S+){0,2}?\s+từ(?:\s+\S+){0,3}\s*$", re.IGNORECASE)
 
 
-_WS, _WE = WORD_START, WORD_END
-
-
-@dataclass(frozen=True)
-class _Cues:
-    measure: re.Pattern[str]
-    link_tail: re.Pattern[str]
-    link_head: re.Pattern[str]
-    boundary: re.Pattern[str]
-    scope_tail: re.Pattern[str]
-    determiner_head: re.Pattern[str]
-    reference_head: re.Pattern[str]
-    growth_tail: re.Pattern[str]
-    rate_head: re.Pattern[str]
-    comparison_tail: re.Pattern[str]
-    years: tuple[tuple[str, int, re.Pattern[str]], ...]
-
-
-@lru_cache(maxsize=1)
-def cues() -> _Cues:
-    """Indicator and year cues, compiled once per process."""
-    words: dict[str, list[str]] = {}
-    years = []
-    for r in load("indicator_cues", required=("kind",)):
-        if r["kind"] == "year":
-            years.append((r["id"], int(r.get("weight", 1)), re.compile(r["pattern"], re.IGNORECASE)))
-        else:
-            words.setdefault(r["kind"], []).extend(r["words"])
-
-    def alt(kind: str) -> str:
-        return _alternation(words[kind]) if words.get(kind) else "(?!)"
-
-    i = re.IGNORECASE
-    return _Cues(
-        measure=re.compile(rf"{_WS}{alt('measure')}{_WE}", i),
-        link_tail=re.compile(rf"(?:^|\s){alt('link')}\s*$", i),
-        link_head=re.compile(rf"^{alt('link')}{_WE}\s*", i),
-        boundary=re.compile(rf"{_WS}{alt('boundary')}{_WE}", i),
-        scope_tail=re.compile(rf"(?:^|\s){alt('scope')}\s*$", i),
-        determiner_head=re.compile(rf"^{alt('determiner')}{_WE}\s*", i),
-        reference_head=re.compile(rf"\s*{alt('reference')}{_WE}", i),  # used with .match(text, pos)
-        growth_tail=re.compile(rf"(?:^|\s)(?P<g>{alt('growth')})\s*$", i),
-        rate_head=re.compile(rf"^{alt('rate')}{_WE}", i),
-        comparison_tail=re.compile(rf"{_WS}{alt('comparison_base')}(?:\s+\S+){{0,3}}\s*$", i),
-        years=tuple(sorted(years, key=lambda y: -y[1])),
-    )
-
-
-# --- clause boundaries ------------------------------------------------------------------
-
-def _boundaries(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """Spans in text[s:e] that separate clauses: punctuation and boundary words."""
-    seg = text[s:e]
-    spans = [(s + m.start(), s + m.end()) for m in _PUNCT_BOUNDARY.finditer(seg)]
-    spans += [(s + m.start(), s + m.end()) for m in cues().boundary.finditer(seg)]
-    # `50.350 doanh nghiệp/mục tiêu 48.000`: a slash before a base word splits two figures
-    spans += [(s + m.start(), s + m.start() + 1) for m in re.finditer(r"/", seg)
-              if cues().reference_head.match(seg, m.start() + 1)]
-    return sorted(spans)
-
-
-def _left_start(bounds: list[tuple[int, int]], sent_start: int, pos: int) -> int:
-    ends = [b[1] for b in bounds if b[1] <= pos]
-    return max(ends) if ends else sent_start
-
-
-def _right_end(bounds: list[tuple[int, int]], sent_end: int, pos: int) -> int:
-    starts = [b[0] for b in bounds if b[0] >= pos]
-    return min(starts) if starts else sent_end
-
+# --- cleaning ---------------------------------------------------------------------------
 
 def _clean(phrase: str, *, tail_links: bool, head_links: bool = True, subject: bool = True) -> str:
-    """Trim determiners, link verbs (head/tail), punctuation; for a subject (`subject`)
-    also scope modifiers and time phrases (`Tỷ lệ ... cả nước năm 2024 đạt`)."""
+    """Trim determiners, link verbs (head/tail), function words at the end, punctuation;
+    for a subject (`subject`) also scope modifiers and time phrases."""
+    return _cleaned(" ".join(phrase.split()), tail_links, head_links, subject)
+
+
+@lru_cache(maxsize=8192)
+def _cleaned(p: str, tail_links: bool, head_links: bool, subject: bool) -> str:
     c = cues()
-    p = " ".join(phrase.split())
-    for _ in range(6):
+    for _ in range(8):
         before = p
-        p = p.strip(" -–—/:;,.")
+        p = p.strip(" -–—/:;,.\"“”'")
         p = c.determiner_head.sub("", p).strip()
+        if subject:
+            p = c.opener_head.sub("", p).strip()
         if head_links and not c.measure.match(p):
             p = c.link_head.sub("", p).strip()
-        if tail_links:
+        if tail_links and not c.compound_tail.search(p):  # `khởi công mới` keeps its `mới`
             p = c.link_tail.sub("", p).strip()
         if subject:
             p = c.scope_tail.sub("", p).strip()
-            p = _strip_time_tail(p)
-        p = _DANGLING_TIME.sub("", p).strip()  # `chỉ tiêu quan trọng trong năm` cut before its year
+            p = c.time_tail.sub("", p).strip()
+            p = c.time_head.sub("", p).strip()
+        p = c.edge_tail.sub("", p).strip() if len(p.split()) > 1 else p
+        p = _DANGLING_TIME.sub("", p).strip()
         if p == before:
             break
-    return p.strip(" -–—/:;,.")
-
-
-_TIME_TAIL = re.compile(
-    r"(?:^|\s)(?:(?:trong|vào|của|tại|đến|tới|sau)\s+)?"
-    r"(?:\d{1,2}\s+tháng(?:\s+(?:đầu|cuối))?(?:\s+năm(?:\s+(?:19|20)\d{2})?)?"
-    r"|(?:(?:cuối|đầu|hết|giữa)\s+)?năm(?:\s+(?:19|20)\d{2})?"
-    r"|quý\s+[IV1-4]+(?:\s+năm(?:\s+(?:19|20)\d{2})?)?)\s*$",
-    re.IGNORECASE,
-)
-
-
-_COMPARED = re.compile(r"so(?:\s+với)?", re.IGNORECASE)
-_DANGLING_TIME = re.compile(r"(?:^|\s)(?:(?:trong|vào|đến|tới|của|hết|cuối|đầu)\s+)*năm$", re.IGNORECASE)
-
-
-def _strip_time_tail(p: str) -> str:
-    return _TIME_TAIL.sub("", p).strip()
+    return p.strip(" -–—/:;,.\"“”'")
 
 
 def _limit(p: str) -> str:
-    parts = p.split()
-    return " ".join(parts[:_MAX_WORDS])
+    return " ".join(p.split()[:_MAX_WORDS])
 
 
-# --- the two shapes ---------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def _measure_units() -> frozenset[str]:
-    """Units that measure (money, %, km...) rather than count a noun: the subject names the indicator."""
-    out = {"%"}
-    for r in load("units", required=("kind", "words")):
-        if r["kind"] in ("percent", "point", "currency", "measure"):
-            out.update(w.lower() for w in r["words"])
-            if r.get("unit"):
-                out.add(r["unit"].lower())
-    return frozenset(out)
-
-
-def _number_end(text: str, fig: Figure) -> int:
-    """End of the numeric part (number, range/ratio, multipliers) of the figure."""
-    m = expression_re().match(text, fig.start)
-    return m.end() if m else fig.start
+def _unit_kind(text: str, fig: Figure) -> str | None:
+    unit = (fig.unit or "").lower()
+    if not unit:
+        return None
+    if unit == "%":
+        return "%"
+    if unit.split()[0] in cues().ratio_units and _multiple(text, fig):
+        return "ratio"
+    if unit in measuring_units() or unit.split("/")[0] in measuring_units():
+        return "measure"
+    return "counted"
 
 
-def _word_at(words: list[Word], starts: list[int], pos: int, text: str) -> Word | None:
-    while pos < len(text) and text[pos] in " \t":
-        pos += 1
-    i = bisect.bisect_left(starts, pos)
-    return words[i] if i < len(words) and words[i].start == pos else None
+_COMPARED_AFTER = re.compile(r"\s*(?:so\s+với|so|cùng\s+kỳ)(?![^\W_])", re.IGNORECASE)
 
 
-def _after_phrase(text: str, fig: Figure, words: list[Word], starts: list[int],
-                  bounds: list[tuple[int, int]], sent: tuple[int, int]) -> tuple[str, int] | None:
-    """(phrase, start) of the noun phrase the figure counts, when it has one."""
-    c = cues()
-    if fig.unit == "%":
-        pos = fig.end
-        if c.reference_head.match(text, pos):
-            return None  # `66,4% kế hoạch`: a share of a base, the subject names the measure
-        w = _word_at(words, starts, pos, text)
-        if w is None or not w.text[:1].isalpha() or (w.pos not in _NOUN_TAGS and w.text.lower() not in ("các", "những")):
-            return None
-        start = w.start
-    elif fig.unit and fig.unit not in _measure_units():
-        start = _number_end(text, fig)
-        while start < len(text) and text[start].isspace():
+def _multiple(text: str, fig: Figure) -> bool:
+    """`gấp 2 lần`, `tăng 12 bậc`, `1,34 lần so với`: a multiple or a rank; `đã 3 lần kiến
+    nghị`, `10 lần giao` count occasions."""
+    return bool(cues().multiple_before.search(text[max(0, fig.start - 30):fig.start]) or _COMPARED_AFTER.match(text, fig.end))
+
+
+# --- 2. the noun phrase after the figure ------------------------------------------------
+
+def _after_np(sent: Sentence, fig: Figure, kind: str | None, after: int) -> tuple[str, bool] | None:
+    """(phrase, bare) of the noun phrase the figure quantifies, read after it; `bare` when
+    it is only the counted noun. `after`: where the figure's unit ends (a range's upper
+    bound's end for its lower bound)."""
+    text, c = sent.text, cues()
+    if kind == "counted":
+        start = number_end(text, fig.start)
+        while start < sent.end and text[start].isspace():
             start += 1
+        if re.match(r"\s*/\s*[^\W\d_]", text[after:after + 4]):
+            return None  # `13,47 tiêu chí/xã`, `64 người/xã`: a rate, its subject names the measure
+    elif kind in ("%", "measure"):
+        if c.reference_head.match(text, after) or re.match(r"\s*/", text[after:after + 3]):
+            return None  # `66,4% kế hoạch`, `tấn/năm`: a base or a rate, the subject names the measure
+        if kind == "%" and _share_verb_before(sent, fig.start):
+            return None  # `chiếm 19,32% tổng số dự án`: the whole the share is of
+        w = sent.word_at(after)
+        start = w.start if w is not None else after
+        if w is None:  # `1.680 tỷ đồng tiền bồi thường`, segmented `đồng tiền`: the rest of the word
+            w = sent.word_covering(after)
+            while start < sent.end and sent.text[start] == " ":
+                start += 1
+        if w is None or not text[start:start + 1].isalpha():
+            return None
+        if w.pos not in NOUN_TAGS and w.text.lower() not in ("các", "những"):
+            return None
+        head = text[start:w.end].lower()
+        if sent.next_period(after - 1) == start:
+            return None  # `72% cuối năm 2018`: a time, not a noun the figure counts
+        if kind == "measure" and (w.pos == "Np" or head in TIME_NOUNS or not head[:1].islower()
+                                  and not w.text.isupper()):
+            return None  # `100 MW trong tháng 8`, a name after a measure: not the material measured
     else:
         return None
-    end = _right_end(bounds, sent[1], max(start + 1, fig.end))
+    end = _np_end(sent, start, max(start + 1, after))
+    nxt = re.search(r"\d", text[after:end]) if end > after else None
+    if nxt:
+        end = after + nxt.start()  # another number opens another figure, or names something else
+    when = sent.next_period(after)
+    if when is not None and when < end:
+        end = when  # nor does a time: `tỷ trọng ... 38,9% năm 2011`, `người vào năm 2030`
+    legal = sent.legal_at(start, end)
+    if legal is not None:
+        end = legal  # never into a legal reference (`... theo Nghị định số`)
+    stop = cues().np_stop.search(text, max(start, after) + 1, end)
+    if stop:
+        end = stop.start()  # `5 mục tiêu này vẫn mang ...`, `19 tiêu chí NTM theo nhiệm vụ`
+    phrase = _clean(text[start:end], tail_links=True, head_links=False, subject=False)
+    phrase = _limit(cues().time_tail.sub("", phrase).strip() or phrase)  # `người vào năm 2030`
+    if not phrase:
+        return None
+    bare = kind == "counted" and phrase.lower() == (fig.unit or "").lower()
+    return phrase, bare
+
+
+def _np_end(sent: Sentence, start: int, pos: int) -> int:
+    """End of the noun phrase from `start`: the clause boundary after `pos`, going on past
+    `,`/`và` over coordinated nouns (`63 tỉnh, thành phố trực thuộc Trung ương`, `cán bộ,
+    công chức, viên chức và người lao động`)."""
+    text, c = sent.text, cues()
+    end = sent.right_end(pos)
     for _ in range(4):
-        # coordinated nouns go on past `,` / `và` (`63 tỉnh, thành phố trực thuộc Trung ương`,
-        # `bộ dữ liệu mở tạo ra giá trị, sản phẩm mới`, `cán bộ, công chức, viên chức và người lao động`)
         joint = re.match(r",|\s*và(?![^\W_])", text[end:end + 4])
         if not joint:
             break
-        w = _word_at(words, starts, end + joint.end(), text)
-        if w is None or w.pos not in _NOUN_TAGS or not w.text[:1].islower() or c.reference_head.match(w.text):
+        w = sent.word_at(end + joint.end())
+        if w is None or w.pos not in NOUN_TAGS or not w.text[:1].islower() or c.reference_head.match(w.text):
             break
-        further = _right_end(bounds, sent[1], w.end)
-        if re.search(r"\d", text[w.start:further]):
+        further = sent.right_end(w.end)
+        nxt = sent.next_figure(w.start)
+        if nxt is not None and nxt < further:
             break  # the next noun phrase is the subject of another figure
         end = further
-    nxt = re.search(r"\d", text[fig.end:end])  # another number opens another figure
-    if nxt:
-        end = fig.end + nxt.start()
-    phrase = _clean(text[start:end], tail_links=True, head_links=False, subject=False)
-    return (_limit(phrase), start) if phrase else None
+    return end
 
 
-def _before_phrase(text: str, fig: Figure, bounds: list[tuple[int, int]], sent: tuple[int, int],
-                   floor: int) -> str:
-    """The subject before the link verb: `Tỷ lệ hồ sơ trực tuyến toàn trình` of `... đạt 42%`.
+@lru_cache(maxsize=1)
+def _share_rx() -> re.Pattern[str]:
+    return re.compile(rf"(?:^|\s){alternation(cues().share_verbs)}"
+                      r"(?:\s+(?:khoảng|gần|hơn|trên|tới|chưa\s+tới|chưa\s+đến|xấp\s+xỉ))?\s*$", re.IGNORECASE)
 
-    `floor` is the end of the previous figure of the sentence: its words are not this one's.
-    """
-    c = cues()
-    left = max(_left_start(bounds, sent[0], fig.start), floor)
-    before_left = [b for b in bounds if b[1] == left]
-    if before_left and _COMPARED.fullmatch(text[before_left[0][0]:before_left[0][1]]) and left > floor:
+
+def _share_verb_before(sent: Sentence, pos: int) -> bool:
+    return bool(_share_rx().search(sent.text[max(sent.start, pos - 24):pos]))
+
+
+# --- 3. the subject ---------------------------------------------------------------------
+
+def _subject(sent: Sentence, pos: int, floor: int, has_prev: bool = False, depth: int = 0) -> tuple[str, str | None]:
+    """(subject, change verb) of the clause ending at `pos` (the figure's start): the
+    subject phrase (may be empty) and the change verb standing right before the number."""
+    text, c = sent.text, cues()
+    left = sent.left_start(pos, floor)
+    left = sent.coordinated_start(left, floor)
+    b = sent.boundary_ending_at(left)
+    if b and _COMPARED.fullmatch(text[b[0]:b[1]].strip()) and left > floor:
         # `Giải ngân vốn ... so với kế hoạch ... chỉ đạt 41,97%`: the subject is before `so với`
-        outer = max(_left_start(bounds, sent[0], before_left[0][0]), floor)
-        left, raw = outer, text[outer:before_left[0][0]]
+        outer = sent.coordinated_start(sent.left_start(b[0], floor), floor)
+        raw = text[outer:b[0]]
     else:
-        raw = text[left:fig.start]
-    growth = c.growth_tail.search(raw)
+        raw = text[left:pos]
+    if left == floor > sent.start and c.to_value.search(raw):
+        return "", None  # `giảm từ 63,7% GDP năm 2016 xuống còn 55%`: the subject of the figure before
+    m = c.reference_head.match(raw) if left == floor > sent.start else None
+    if m:
+        raw = raw[m.end():]  # `63,7% GDP ...`: the base of the figure before is not this one's subject
+    chg = _FROM_CHANGE.search(raw)
+    if chg:
+        raw = raw[:chg.end("g")]  # `dư nợ công giảm từ mức đỉnh 63,7%`: the change and its subject
+    growth = c.growth_tail.search(_strip_comparators(raw))  # `GDP phải tăng ít nhất 7,4%`
     if growth:
         raw = raw[:growth.start()]
     phrase = _clean(raw, tail_links=True)
+    phrase = _after_last(c.intent, phrase, empty_ok=True)  # `ngân hàng sẽ phấn đấu thu nợ` -> `thu nợ`
+    phrase = _after_last(c.possessive, phrase, keep_rate=True)  # `... có vốn điều lệ` -> `vốn điều lệ`
     m = c.measure.search(phrase)
-    if m:
-        phrase = phrase[m.start():]
-    if growth and phrase and not c.rate_head.match(phrase) and not phrase.lower().endswith(growth.group("g").lower()):
-        phrase = f"{phrase} {' '.join(growth.group('g').split())}"
-    return _limit(phrase)
+    if m and _share_rx().search(phrase[:m.start()]) and m.start() > 0:
+        pass  # `khu vực nông, lâm nghiệp và thủy sản chiếm tỷ trọng 15,06%`: the share's subject
+    elif m:
+        head = c.measure_prefix.search(phrase, 0, m.start())  # `Tổng doanh thu`, `lũy kế vốn đầu tư`
+        phrase = phrase[head.start() if head else m.start():]
+    else:
+        phrase = _actor_object(sent, phrase, left, pos)
+    g = " ".join(growth.group("g").split()) if growth else None
+    if not re.search(r"[^\W\d_]", phrase):
+        phrase = ""  # `quý 3, 4 là 7%`: a number is no subject
+    if not phrase and b and _OPEN_BRACKET.fullmatch(text[b[0]:b[1]]) and depth < 2 \
+            and not (has_prev and re.search(r"\d", text[sent.left_start(b[0], floor):b[0]])):
+        # `giá thức ăn (chiếm 65%)`: a bracket with no subject of its own names what precedes it
+        outer, _ = _subject(sent, b[0], floor, False, depth + 1)
+        return outer, g
+    return phrase, g
 
 
-def _is_bare_measure(phrase: str) -> bool:
-    m = cues().measure.fullmatch(phrase)
-    return bool(m)
+_TOPIC = re.compile(r"\s*(?:Về|Đối\s+với|Riêng)\s+([^,;:.]{2,60}?)\s*,", re.IGNORECASE)
 
+
+def _topic(sent: Sentence) -> str:
+    """`Về đất phi nông nghiệp, điều chỉnh đến năm 2020 có 105.188 ha`: a sentence opened by
+    `Về X,` is about X; X names what its subjectless figures measure."""
+    m = _TOPIC.match(sent.text, sent.start, sent.end)
+    return _clean(m.group(1), tail_links=True) if m and not re.search(r"\d", m.group(1)) else ""
+
+
+def _opened_by_with(sent: Sentence, pos: int, floor: int) -> bool:
+    b = sent.boundary_ending_at(sent.left_start(pos, floor))
+    return b is not None and sent.text[b[0]:b[1]].strip().lower() == "với"
+
+
+def _earlier_clause_subject(sent: Sentence, pos: int, floor: int) -> str:
+    """`Tỷ lệ cung cấp dịch vụ công ... tăng dần qua các năm, năm 2017 đạt 80%`: a clause
+    with no subject of its own, first in its sentence to hold a figure, continues the
+    clause before it; that clause's subject is read up to its last link or change verb."""
+    c = cues()
+    for _ in range(3):
+        left = sent.left_start(pos, floor)
+        b = sent.boundary_ending_at(left)
+        if b is None or b[0] <= max(floor, sent.start):
+            return ""
+        if floor > sent.start and sent.left_start(b[0], sent.start) < floor:
+            return ""  # the clause before holds the figure before: its subject came with it
+        clause_start = sent.left_start(b[0], floor)
+        m = c.measure.search(sent.text, clause_start, b[0])
+        if m:  # `cần phải đẩy nhanh tốc độ giải ngân vốn đầu tư, nếu đạt khoảng 15%`
+            phrase = _clean(sent.text[m.start():b[0]], tail_links=True)
+            if phrase:
+                return _limit(phrase)
+        words = sent.words_between(clause_start, b[0])
+        verbs = [w for w in words if w.text.lower() in c.link_verbs or c.growth_tail.search(w.text)]
+        end = verbs[-1].start if verbs else b[0]
+        phrase, _ = _subject(sent, end, floor)
+        if phrase:
+            return phrase
+        pos = b[0]
+    return ""
+
+
+def _actor_object(sent: Sentence, phrase: str, left: int, pos: int) -> str:
+    """`Bộ KH&ĐT đã bố trí kế hoạch vốn 575,4 tỷ đồng` -> `kế hoạch vốn`: a subject made of an
+    actor, an aspect word and a verb phrase names the measure by the verb's object (or, with
+    no object, by the verb: `ngành đã sản xuất tăng thêm` -> `sản xuất`)."""
+    c = cues()
+    asp = c.aspect_rx.search(phrase)
+    if asp is None or asp.start() == 0 or not c.agent_head.match(phrase):
+        return phrase
+    rest = phrase[asp.end():].strip()
+    k = phrase.find(rest, asp.end()) if rest else -1
+    if not rest or k < 0:
+        return phrase
+    base = sent.text.find(rest, left, pos)
+    words = sent.words_between(base, base + len(rest)) if base >= 0 else []
+    verb = next((i for i, w in enumerate(words) if w.pos in VERB_TAGS), None)
+    if verb is None:
+        return rest
+    obj = [w for w in words[verb + 1:]]
+    if obj and obj[0].pos in NOMINAL_TAGS and obj[0].pos != "M":
+        tail = _clean(sent.text[obj[0].start:base + len(rest)], tail_links=True)
+        return tail or rest
+    return _clean(rest, tail_links=True) or phrase
+
+
+def _strip_comparators(raw: str) -> str:
+    """`raw` without the link words at its end that are not change verbs (`tăng ít nhất` ->
+    `tăng`)."""
+    c = cues()
+    for _ in range(4):
+        m = c.link_tail.search(raw)
+        if not m or c.growth_tail.search(raw[m.start():]):
+            break
+        raw = raw[:m.start()]
+    return raw
+
+
+def _after_last(rx: re.Pattern[str], phrase: str, keep_rate: bool = False, empty_ok: bool = False) -> str:
+    """The phrase after the last match of `rx`, cleaned, when something is left (and, with
+    `keep_rate`, more than a rate noun: `CPI bình quân có mức tăng là` stays `CPI bình quân`)."""
+    last = None
+    for last in rx.finditer(phrase):
+        pass
+    if last is None:
+        return phrase
+    rest = _clean(phrase[last.end():], tail_links=True)
+    if keep_rate and rest and cues().rate_head.match(rest) and not cues().measure.search(rest, 1):
+        head = _clean(phrase[:last.start()], tail_links=True)
+        return head or rest
+    if not rest and empty_ok:  # `Tỷ lệ nội địa hóa ... phấn đấu năm 2020 đạt 45%`: who intends names it
+        return _clean(phrase[:last.start()], tail_links=True)
+    return rest if rest else phrase
+
+
+def _with_growth(phrase: str, growth: str | None) -> str:
+    if not growth or not phrase:
+        return phrase
+    c = cues()
+    if c.rate_head.match(phrase) or phrase.lower().endswith(growth.lower()):
+        return phrase  # `tốc độ tăng trưởng ... tăng 80%`: a rate takes no change verb
+    return f"{phrase} {growth}"
+
+
+def _strip_growth(phrase: str) -> str:
+    """The previous figure's indicator as a subject to share: without its change verb and
+    without the plan it was read against (`Tổng lợi nhuận kế hoạch` -> `Tổng lợi nhuận`)."""
+    phrase = cues().plan_tail.sub("", phrase).strip() or phrase
+    m = cues().growth_tail.search(phrase)
+    return phrase[:m.start()].strip() if m and m.start() > 0 else phrase
+
+
+# --- 4. what a bare counted noun is counted by -------------------------------------------
+
+def _predicate(sent: Sentence, pos: int, floor: int) -> tuple[str, int] | None:
+    """(head verb, start of its verb phrase) of the predicate the number at `pos` completes:
+    the verb nearest before it in its clause, and the verb phrase from the first verb of the
+    chain (`đề nghị trao tặng Huy hiệu Đảng cho`), after aspect words and the subject."""
+    c = cues()
+    left = sent.left_start(pos, floor)
+    words = sent.words_between(left, pos)
+    head = next((i for i in range(len(words) - 1, -1, -1) if words[i].pos in VERB_TAGS), None)
+    if head is None:
+        return None
+    i = head
+    while i > 0:
+        w = words[i - 1]
+        low = w.text.lower()
+        if low in c.aspect or w.pos in ("Cc", "CH", "P") or w.text in (",", ";"):
+            break
+        if w.pos in NOMINAL_TAGS and words[i].pos in VERB_TAGS:
+            break  # the subject before its verb
+        i -= 1
+    # a two-word cue (`ước đạt`, `chỉ chiếm`) read as one
+    return words[head].text.lower(), words[i].start
+
+
+def _counted_by(sent: Sentence, fig: Figure, noun: str, floor: int, subject: str) -> str:
+    """The indicator of a bare counted noun (`noun`), from the predicate before the figure."""
+    c = cues()
+    pred = _predicate(sent, fig.start, floor)
+    if pred is None:
+        return _fuller_mention(sent, fig, noun) or noun
+    verb, vp_start = pred
+    two = " ".join(sent.text[max(sent.start, vp_start - 6):fig.start].lower().split()[-3:])
+    if verb in c.existential or any(two.startswith(e) or f" {e} " in f" {two} " for e in c.existential if " " in e):
+        return _fuller_mention(sent, fig, noun) or noun
+    if verb in c.link_verbs or verb in c.share_verbs:
+        return subject or _fuller_mention(sent, fig, noun) or noun
+    vp = _clean(sent.text[vp_start:fig.start], tail_links=True, head_links=False, subject=False)
+    return _limit(f"{noun} {vp}") if vp and vp.lower() != noun.lower() else noun
+
+
+@lru_cache(maxsize=512)
+def _noun_rx(noun: str) -> re.Pattern[str]:
+    return re.compile(alternation([noun], bounded=True), re.IGNORECASE)
+
+
+def _fuller_mention(sent: Sentence, fig: Figure, noun: str) -> str | None:
+    """`triển khai dịch vụ công thiết yếu: 43/53 dịch vụ`: the same noun with its modifiers
+    earlier in the clause (up to a `,`/`;` before the figure)."""
+    text = sent.text
+    bounds = [b for b in sent.bounds if b[1] <= fig.start and text[b[0]:b[1]].strip() in ",;"]
+    left = sent.left_start(fig.start, 0, bounds)
+    m = _noun_rx(noun).search(text, left, fig.start)
+    if not m:
+        return None
+    span = text[m.start():fig.start]
+    span = span[:re.search(r"\d|$", span).start()]
+    fuller = _clean(span, tail_links=True, head_links=False, subject=False)
+    return _limit(fuller) if fuller and len(fuller.split()) > len(noun.split()) else None
+
+
+# --- tables -----------------------------------------------------------------------------
 
 def _table_row_label(text: str, fig: Figure) -> str | None:
     """In a table row (`1 | Dịch vụ công ... | 30% | 100% |`), the first text cell before
@@ -271,140 +424,110 @@ def _table_row_label(text: str, fig: Figure) -> str | None:
     ls = text.rfind("\n", 0, fig.start) + 1
     le = text.find("\n", fig.end)
     le = len(text) if le < 0 else le
-    line = text[ls:le]
-    if line.count("|") < 2:
+    if text.count("|", ls, le) < 2:
         return None
-    before = text[ls:fig.start].split("|")[:-1]  # cells left of the figure's cell
-    for cell in before:
+    for cell in text[ls:fig.start].split("|")[:-1]:  # cells left of the figure's cell
         label = cell.strip().rstrip(".:;")
         if re.search(r"[^\W\d_]", label) and not re.fullmatch(r"[\d\W]+", label):
             return _limit(" ".join(label.split()))
     return None
 
 
-def _indicator(text: str, fig: Figure, words: list[Word], starts: list[int],
-               bounds: list[tuple[int, int]], prev: str | None, floor: int) -> str | None:
-    sent = fig.sentence
-    row = _table_row_label(text, fig)
+# --- one figure, one sentence -----------------------------------------------------------
+
+TRACE: dict[int, str] | None = None  # figure start -> the reading that named it (for diagnostics)
+
+
+def _trace(fig: Figure, how: str) -> None:
+    if TRACE is not None:
+        TRACE[fig.start] = how
+
+
+def _indicator(sent: Sentence, fig: Figure, prev: str | None, floor: int, after: int) -> str | None:
+    row = _table_row_label(sent.text, fig)
     if row:
+        _trace(fig, "row")
         return row
-    after = _after_phrase(text, fig, words, starts, bounds, sent)
-    if after:
-        phrase, a_start = after
-        unit = (fig.unit or "").lower()
-        if fig.unit != "%" and phrase.lower() == unit:
-            # `đạt 50.350 doanh nghiệp`: look for the fuller mention of the noun before
-            left = _left_start([b for b in bounds if b[1] <= fig.start and text[b[0]:b[1]].strip() in ",;"],
-                               sent[0], fig.start)
-            m = re.search(_WS + _alternation([unit]) + _WE, text[left:fig.start], re.IGNORECASE)
-            if m:
-                span = text[left + m.start():fig.start]
-                span = span[:re.search(r"\d|$", span).start()]  # up to the first number
-                fuller = _clean(span, tail_links=True, head_links=False, subject=False)
-                if fuller and len(fuller.split()) > len(phrase.split()):
-                    return _limit(fuller)
-        return phrase
-    phrase = _before_phrase(text, fig, bounds, sent, floor)
-    if not phrase or _is_bare_measure(phrase):
-        return prev or (phrase or None)
-    return phrase
+    kind = _unit_kind(sent.text, fig)
+    np = _after_np(sent, fig, kind, after)
+    if np and not np[1]:
+        _trace(fig, f"after-{kind}")
+        return np[0]
+    own, growth = _subject(sent, fig.start, floor, bool(prev))
+    if own and cues().modifier_only.fullmatch(own):
+        # `(bình quân 260.000 tỷ đồng/năm)`: a modifier names no measure; whose it is comes before
+        whose = _strip_growth(prev) if prev else _earlier_clause_subject(sent, fig.start, floor)
+        own = f"{whose} {own}" if whose else own
+    if own and cues().rate_head.match(own) and _opened_by_with(sent, fig.start, floor):
+        # `Lạm phát cơ bản tăng thấp với mức tăng bình quân 1,52%`: whose rate it is
+        whose = prev and _strip_growth(prev) or _earlier_clause_subject(sent, fig.start, floor)
+        own = f"{own} {whose}" if whose and whose.lower() not in own.lower() else own
+    subject = own
+    _trace(fig, f"subject-{kind}")
+    if not subject and growth and growth.lower() == "tăng trưởng":
+        _trace(fig, "growth-only")
+        return growth
+    if not subject and prev:
+        _trace(fig, f"prev-{kind}")
+        subject = _strip_growth(prev)  # a clause without a subject shares the one before it
+    if not subject:
+        _trace(fig, f"earlier-{kind}")
+        subject = _earlier_clause_subject(sent, fig.start, floor) or _topic(sent)
+    if not subject and growth:
+        _trace(fig, "growth-only")
+        return growth  # `Tăng trưởng 6,7%`
+    if subject and cues().bare_rate.match(subject) and prev:
+        subject = _strip_growth(prev)  # `đạt tỷ lệ 28,6%`: the measure of the figure before
+    subject = _with_growth(_limit(subject), growth)
+    if kind == "%" and subject:
+        base = cues().plan_base.match(sent.text, after)
+        if base:  # `đạt 111,7% kế hoạch`: a share of the plan is read against it
+            subject = f"{subject} {' '.join(base.group(1).split())}"
+    if np:  # a bare counted noun
+        _trace(fig, "bare")
+        return _counted_by(sent, fig, np[0], floor, _with_growth(_limit(own), growth))
+    return subject or None
 
 
-# --- year -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Year:
-    start: int
-    end: int
-    year: int
-    weight: int
-
-
-_YEAR_DIGITS = re.compile(r"(?:19|20)\d{2}")
+def _range_partners(text: str, figures: list[Figure]) -> dict[int, Figure]:
+    """Lower bound -> upper bound for the two figures of one range (`24 – 30 tỷ USD`)."""
+    out = {}
+    for a, b in zip(figures, figures[1:]):
+        if b.start - a.end <= 6 and _RANGE_JOINT.match(text[a.end:b.start]) and (a.unit == b.unit or a.end - a.start <= 8):
+            out[id(a)] = b
+    return out
 
 
-def _years(text: str, s: int, e: int) -> list[_Year]:
-    """Year expressions in text[s:e] that can date a figure."""
-    return list(_years_cached(text, s, e))
+def annotate(doc: Analysis, figures: list[Figure]) -> list[Figure]:
+    """The figures of one sentence, in text order, with `indicator` and `year` filled.
 
-
-@lru_cache(maxsize=512)
-def _years_cached(text: str, s: int, e: int) -> tuple[_Year, ...]:
-    # Cached: every figure of a paragraph looks back over the same window (a str caches
-    # its hash, so the key is cheap).
-    if not _YEAR_DIGITS.search(text, s, e):
-        return ()  # cheap pre-filter: most windows hold no 4-digit year at all
-    c = cues()
-    found: dict[int, _Year] = {}
-    for _, weight, rx in c.years:
-        for m in rx.finditer(text, s, e):
-            ys, ye = m.span("y")
-            if re.match(r"\s*[/-]\s*[^\W\d_]", text[ye:ye + 4]) or re.match(r"\s*/\s*\d", text[ye:ye + 4]):
-                continue  # `82/2024/NĐ-CP`: a document number, not a period
-            if c.comparison_tail.search(text[max(s, m.start() - 30):m.start()]):
-                continue  # `so cùng kỳ năm 2023`: a comparison base
-            y = _Year(m.start(), m.end(), int(m.group("y")), weight)
-            if ys not in found or found[ys].weight < weight:
-                found[ys] = y
-    return tuple(sorted(found.values(), key=lambda y: y.start))
-
-
-def _paragraph_start(text: str, pos: int) -> int:
-    return text.rfind("\n", 0, pos) + 1
-
-
-def _year(text: str, fig: Figure, sentence_years: list[_Year]) -> int | None:
-    after = [y for y in sentence_years if y.start >= fig.end]
-    if after and after[0].start - fig.end <= _AFTER_GAP and not _PUNCT_BOUNDARY.search(text[fig.end:after[0].start]):
-        return after[0].year
-    before = [y for y in sentence_years if y.end <= fig.start]
-    if before:
-        best = max(before, key=lambda y: (y.weight, y.start))
-        return best.year
-    if after:
-        return after[0].year
-    # inherit the period stated earlier in the same paragraph ...
-    ps = _paragraph_start(text, fig.sentence[0])
-    earlier = _years(text, ps, fig.sentence[0])
-    if earlier:
-        return earlier[-1].year
-    # ... or by a nearby heading or lead sentence that sets a period (`(1) Năm 2025:`,
-    # `Về tình hình kinh tế - xã hội 10 tháng năm 2025`); dates do not set a period.
-    window = [y for y in _years(text, max(0, ps - _INHERIT_WINDOW), ps) if y.weight >= 2]
-    return window[-1].year if window else None
-
-
-# --- entry point ------------------------------------------------------------------------
-
-def annotate(text: str, figures: list[Figure], words: list[Word]) -> list[Figure]:
-    """Figures of one sentence with `indicator` and `year` filled; never raises."""
-    try:
-        return _annotate(text, figures, words)
-    except Exception:  # noqa: BLE001 - an annotation failure keeps the figures as they are
-        log.exception("solieu: indicators.annotate failed")
-        return list(figures)
-
-
-def _annotate(text: str, figures: list[Figure], words: list[Word]) -> list[Figure]:
+    The figures are read together: the words of one figure are not the next one's, a
+    clause without a subject shares the previous figure's, and the two bounds of a range
+    share one indicator.
+    """
     if not figures:
         return []
+    text = doc.text
+    span = figures[0].sentence
+    sent = Sentence(text, span, doc.words(span), doc.claimed)
+    figs = sorted(figures, key=lambda f: (f.start, f.end))
+    sent.figure_starts = [f.start for f in figs]
+    sent.period_starts = [p.start for p in doc.context.periods_in(span[0], span[1]) if p.kind != "rate"]
+    partners = _range_partners(text, figs)
     out: list[Figure] = []
-    words = sorted(words or [], key=lambda w: w.start)
-    starts = [w.start for w in words]
     prev: str | None = None
-    floor = 0
-    cache: dict[tuple[int, int], tuple[list[tuple[int, int]], list[_Year]]] = {}
-    for fig in sorted(figures, key=lambda f: (f.start, f.end)):
-        sent = fig.sentence if fig.sentence != (0, 0) else (0, len(text))
-        fig = fig if fig.sentence == sent else fig.with_(sentence=sent)
-        if sent not in cache:
-            cache[sent] = (_boundaries(text, sent[0], sent[1]), _years(text, sent[0], sent[1]))
-        bounds, years = cache[sent]
-        # the figure's own text is not a boundary (`14.727/15.981`, `thôn/bản`)
-        bounds = [b for b in bounds if not (fig.start <= b[0] < fig.end)]
-        indicator = _indicator(text, fig, words, starts, bounds, prev, floor)
-        floor = max(floor, fig.end)
-        year = _year(text, fig, years)
+    floor = span[0]
+    lower: dict[int, str | None] = {}
+    for fig in figs:
+        upper = partners.get(id(fig))
+        if id(fig) in lower:
+            indicator = lower[id(fig)]
+        else:
+            indicator = _indicator(sent, fig, prev, floor, upper.end if upper else fig.end)
+            if upper is not None:
+                lower[id(upper)] = indicator
+        floor = max(floor, (upper or fig).end)
         prev = indicator or prev
+        year = figure_year(doc.context, fig.start, fig.end)
         out.append(fig.with_(indicator=indicator or None, year=year))
     return out

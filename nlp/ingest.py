@@ -1,8 +1,10 @@
 """Batch ingest: files, folders and .jsonl(.gz) collections -> records -> the store.
 
-    ingest(store_path, paths, *, workers=None, progress=True, progress_cb=None) -> dict
+    ingest(store_path, paths, *, workers=None, progress=True, progress_cb=None, scheduler=None) -> dict
         report {"new", "updated", "unchanged", "duplicates", "records", "flagged",
                 "failed": [(name, reason)], "retried" (documents of a worker that died),
+                "versions": [{"doc", "version", "previous", "carried", "flagged"}] (a changed
+                document is stored as a new version; the one before stays as `previous`),
                 "seconds", "extract_cpu_seconds", "store_seconds"}
     ensure_bundled_corpus(store, progress_cb=None) -> int     # docs added on first start
     progress_cb(done, total, name) is called after each input.
@@ -34,9 +36,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .store import Store, StoreError, prepare
-from .text import (SUPPORTED_EXTENSIONS, TEXT_EXTENSIONS, Document, DocumentError, document_from_text,
-                   find_date_line, read_document)
+from .store import Store, StoreError, ValidationError, open_store, prepare
+from .store.prepared import with_catalogue_aliases
+from .readers import (SUPPORTED_EXTENSIONS, TEXT_EXTENSIONS, Document, DocumentError, document_from_text,
+                      find_date_line, mark_ocr_records, read_document)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ("corpus/seeds", "corpus/extra")
@@ -77,14 +80,21 @@ def _open_text(p: Path) -> io.TextIOBase:
     return io.TextIOWrapper(raw, encoding="utf-8", errors="strict")
 
 
-def count_inputs(paths: list[str | Path]) -> int:
-    """Number of documents the inputs hold (collection lines counted): the progress total."""
+def count_inputs(paths: list[str | Path], limit: int | None = None) -> int:
+    """Number of documents the inputs hold (collection lines counted, at most `limit` of
+    each): the progress total."""
     n = 0
     for f in _files(paths):
         if _is_collection(f):
             try:
                 with (gzip.open(f, "rb") if f.name.lower().endswith(".gz") else open(f, "rb")) as fh:
-                    n += sum(1 for line in fh if line.strip())
+                    lines = 0
+                    for line in fh:
+                        if line.strip():
+                            lines += 1
+                            if limit is not None and lines >= limit:
+                                break
+                    n += lines
             except (OSError, EOFError):
                 n += 1
         else:
@@ -92,13 +102,18 @@ def count_inputs(paths: list[str | Path]) -> int:
     return n
 
 
-def _collection_docs(p: Path) -> Iterator[tuple[str, Document | None, str | None]]:
-    """(name, document, None) per line of a .jsonl(.gz) collection, or (name, None, reason)."""
+def _collection_docs(p: Path, limit: int | None = None) -> Iterator[tuple[str, Document | None, str | None]]:
+    """(name, document, None) per line of a .jsonl(.gz) collection, or (name, None, reason);
+    `limit`: only its first `limit` (non-blank) lines."""
     try:
         with _open_text(p) as fh:
+            seen = 0
             for lineno, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
+                if limit is not None and seen >= limit:
+                    break
+                seen += 1
                 name = f"{p}:{lineno}"
                 try:
                     obj = json.loads(line)
@@ -123,8 +138,9 @@ def _collection_docs(p: Path) -> Iterator[tuple[str, Document | None, str | None
 
 
 def iter_tasks(paths: list[str | Path], known: dict[str, str],
-               on_skip: Callable[[str, str, str | None], None]) -> Iterator[Task]:
-    """Tasks for the workers; what needs no worker (unchanged lines, bad lines) goes to on_skip."""
+               on_skip: Callable[[str, str, str | None], None], limit: int | None = None) -> Iterator[Task]:
+    """Tasks for the workers; what needs no worker (unchanged lines, bad lines) goes to on_skip.
+    `limit`: at most the first `limit` documents of each collection."""
     for f in _files(paths):
         if f.suffix.lower() in TEXT_EXTENSIONS and f.is_file():
             # Plain text is cheap to read here: an unchanged file then costs no worker at all
@@ -142,7 +158,7 @@ def iter_tasks(paths: list[str | Path], known: dict[str, str],
         if not _is_collection(f):
             yield Task(name=str(f), path=str(f), known_sha=known.get(f.stem))
             continue
-        for name, doc, reason in _collection_docs(f):
+        for name, doc, reason in _collection_docs(f, limit):
             if doc is None:
                 on_skip("failed", name, reason)
             elif known.get(doc.id) == doc.sha256:
@@ -170,7 +186,7 @@ def process(task: Task) -> tuple:
         return ("unchanged", task.name, doc.id)
     cpu = time.process_time()
     try:
-        records = [r.to_dict() for r in extract(doc.text)]
+        records = [r.to_dict() for r in mark_ocr_records(doc, extract(doc.text))]
     except Exception as exc:  # noqa: BLE001 - extract promises not to raise; if it does, report it
         return ("failed", task.name, f"extraction failed: {_one_line(exc)}")
     prepared = prepare(doc.text)
@@ -202,7 +218,7 @@ class _Run:
 
         self.store = store
         self.report: dict[str, Any] = {"new": 0, "updated": 0, "unchanged": 0, "duplicates": 0,
-                                       "records": 0, "flagged": 0, "failed": [], "retried": 0,
+                                       "records": 0, "flagged": 0, "failed": [], "retried": 0, "versions": [],
                                        # where the time goes: CPU of extraction (all workers), writing
                                        "extract_cpu_seconds": 0.0, "store_seconds": 0.0}
         self.total, self.done = total, 0
@@ -237,7 +253,10 @@ class _Run:
             self.report["extract_cpu_seconds"] += cpu
             t0 = time.perf_counter()
             try:
+                records = with_catalogue_aliases(self.store, records)  # `Đề án 06` -> the id other texts gave
                 out = self.store.add_document(doc, records, prepared=prepared)
+            except ValidationError as exc:  # this document cannot be stored so (an earlier version's id)
+                self.report["failed"].append((name, f"cannot store: {exc}"))
             except StoreError:
                 raise  # the store itself is unusable (locked, read-only, full): stop, say why
             except Exception as exc:  # noqa: BLE001 - malformed records of one document
@@ -245,6 +264,9 @@ class _Run:
             else:
                 self.report["store_seconds"] += time.perf_counter() - t0
                 self.report[out["status"]] += 1
+                if out["status"] == "updated":
+                    self.report["versions"].append({k: out.get(k) for k in
+                                                    ("doc", "version", "previous", "carried", "flagged")})
                 if out["status"] != "unchanged":
                     self.report["records"] += out["records"]
                     self.report["flagged"] += out["flagged"]
@@ -344,13 +366,17 @@ def _run_parallel(run: _Run, tasks: Iterator[Task], workers: int) -> None:
 
 
 def _ingest_into(store: Store, paths: list[str | Path], *, workers: int | None, progress: bool,
-                 progress_cb: ProgressCb | None) -> dict:
+                 progress_cb: ProgressCb | None, scheduler: str | None = None, limit: int | None = None) -> dict:
     t0 = time.perf_counter()
     workers = max(1, workers or os.cpu_count() or 1)
-    run = _Run(store, count_inputs(paths), progress, progress_cb)
+    run = _Run(store, count_inputs(paths, limit), progress, progress_cb)
     try:
-        tasks = iter_tasks(paths, store.known_hashes(), run.skip)
-        if workers == 1:
+        tasks = iter_tasks(paths, store.known_hashes(), run.skip, limit)
+        if scheduler:  # the same process() on a Dask cluster (nlp/ingest_dask.py)
+            from .ingest_dask import run_on_dask
+
+            run_on_dask(run, tasks, scheduler, workers)
+        elif workers == 1:
             for t in tasks:
                 run.result(process(t))
         else:
@@ -364,11 +390,16 @@ def _ingest_into(store: Store, paths: list[str | Path], *, workers: int | None, 
 
 
 def ingest(store_path: str | Path | None, paths: list[str | Path], *, workers: int | None = None,
-           progress: bool = True, progress_cb: ProgressCb | None = None) -> dict:
-    """Ingest files, folders and .jsonl(.gz) collections into the store at `store_path`."""
-    store = Store(store_path)
+           progress: bool = True, progress_cb: ProgressCb | None = None, scheduler: str | None = None,
+           limit: int | None = None) -> dict:
+    """Ingest files, folders and .jsonl(.gz) collections into the store at `store_path`
+    (a file or a postgresql:// URL); `scheduler` ("local" or tcp://HOST:PORT) runs the
+    extraction on a Dask cluster instead of the local pool (nlp/ingest_dask.py); `limit`
+    takes only the first `limit` documents of each .jsonl(.gz) collection."""
+    store = open_store(store_path)
     try:
-        return _ingest_into(store, paths, workers=workers, progress=progress, progress_cb=progress_cb)
+        return _ingest_into(store, paths, workers=workers, progress=progress, progress_cb=progress_cb,
+                            scheduler=scheduler, limit=limit)
     finally:
         store.close()
 

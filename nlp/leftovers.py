@@ -10,14 +10,11 @@ saw), which keeps a pattern like "Lượt xem: 35" from firing inside an article
 """
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 
 from . import rules
 from .records import Ignored
-
-log = logging.getLogger(__name__)
 
 # Bullets, list dashes, quote/markdown marks that scrapers leave before a widget's text.
 _LEAD = re.compile(r"[\s•·‣◦▪▫■□●○◆◇►▸\-–—*+>#|]*")
@@ -163,12 +160,10 @@ def _find(text: str) -> list[Ignored]:
 def find_leftovers(text: str) -> list[Ignored]:
     """Page-leftover regions of `text`, sorted, non-overlapping; `text[r.start:r.end] == r.text`.
 
-    Pure and total: any string gives a list (possibly empty), never an exception.
+    Pure and total: any string gives a list (possibly empty); a non-string gives [].
+    (The reader's title finder calls it too; inside extraction, the pipeline's boundary
+    per document is the only error handler.)
     """
     if not isinstance(text, str) or not text:
         return []
-    try:
-        return _find(text)
-    except Exception:  # noqa: BLE001 - a leftover detector must never take extraction down
-        log.exception("solieu: leftover detection failed; no regions marked")
-        return []
+    return _find(text)

@@ -5,36 +5,21 @@ type abbreviations (`nd`, `qd`, `ct`, `nq`, `tt`, `da` = đề án ...), codes i
 case (`82/2024/nd-cp`). `parse_decree_query` reads such a query into its parts and the
 canonical ids (as `nlp.legal` writes them) to look up exactly, in order; `matches`
 decides whether an extracted legal_ref record is that document. Abbreviations, type
-prefixes and issuer codes are data (nlp/rules/doc_types.yml, issuers.yml).
+prefixes and issuer codes are data (nlp/rules/doc_types.yml, issuers.yml); codes are
+spelled by `nlp.lang.codes`, the same functions the extractor uses.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from .lang.codes import canonical_code, code_vocab, type_of_code
+from .lang.fold import fold
 from .rules import load
 
 _YEAR = r"(?:19[4-9]\d|20\d\d)"
-
-
-_D_FOLD = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
-
-
-def fold(s: str) -> str:
-    """Lower case without Vietnamese diacritics, đ/Đ -> d (`Nghị Định` -> `nghi dinh`).
-
-    Shared by the extractor (ASCII spellings of type words) and search (folded index
-    and query), so that both sides fold identically.
-    """
-    if not isinstance(s, str):
-        return ""
-    # Ð/ð (U+00D0/U+00F0, the Icelandic eth) stand in for Đ/đ in some legacy-encoded texts.
-    s = s.translate(_D_FOLD)
-    decomposed = unicodedata.normalize("NFD", s)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 @dataclass(frozen=True)
@@ -52,9 +37,6 @@ class DecreeQuery:
 @dataclass(frozen=True)
 class _Vocab:
     type_by_word: dict[str, str]  # folded word or abbreviation -> canonical type name
-    type_by_prefix: dict[str, str]  # code type prefix, as written and folded -> canonical type name
-    prefix_of_type: dict[str, str]  # type name -> canonical code prefix (`Nghị định` -> `NĐ`)
-    code_spelling: dict[str, str]  # folded code segment -> canonical spelling
     templates: dict[str, list[str]]  # type name -> id templates (issuer completions)
     query_re: re.Pattern
 
@@ -62,27 +44,14 @@ class _Vocab:
 @lru_cache(maxsize=1)
 def _vocab() -> _Vocab:
     type_by_word: dict[str, str] = {}
-    type_by_prefix: dict[str, str] = {}
-    prefix_of_type: dict[str, str] = {}
-    spelling: dict[str, str] = {}
     for r in load("doc_types"):
         if r.get("kind") != "type":
             continue
         name = r["name"]
         for w in [*r.get("words", []), *r.get("abbreviations", []), name]:
             type_by_word.setdefault(" ".join(fold(w).split()), name)
-        codes = r.get("codes") or []
-        if codes:
-            prefix_of_type[name] = codes[0]
-        for c in codes:  # ASCII variants follow their canonical form: first spelling wins
-            type_by_prefix.setdefault(c, name)
-            type_by_prefix.setdefault(fold(c), name)
-            spelling.setdefault(fold(c), c)
     templates: dict[str, list[str]] = {}
     for r in load("issuers"):
-        codes = r.get("codes") or []
-        for c in codes:
-            spelling.setdefault(fold(c), c)
         for table in ("implied", "complete"):
             for doc_type, tpl in (r.get(table) or {}).items():
                 templates.setdefault(doc_type, []).append(tpl)
@@ -97,49 +66,7 @@ def _vocab() -> _Vocab:
         (?:\s+nam\s+(?P<year2>{_YEAR}))?\s*$""",
         re.X,
     )
-    return _Vocab(type_by_word, type_by_prefix, prefix_of_type, spelling, templates, query_re)
-
-
-def _folded_lookup(seg: str) -> bool:
-    """May `seg` be looked up by its folded form? Not when it holds Đ: `ND` is an ASCII
-    spelling of `NĐ`, but `HĐ` (Hợp đồng) is not `HD` (Hướng dẫn). An accented vowel in a
-    code is a typo (`ƯBND`) and folds."""
-    return not any(ch in "đĐðÐ" for ch in seg)
-
-
-def _spell_segment(seg: str, spelling: dict[str, str]) -> str:
-    """One code segment in its canonical spelling: `nd` -> `NĐ`, `qh15` -> `QH15`, `ttg` -> `TTg`."""
-    seg = seg.replace("Ð", "Đ").replace("ð", "đ")
-    if not _folded_lookup(seg):
-        return seg
-    f = fold(seg)
-    if f in spelling:
-        return spelling[f]
-    m = re.fullmatch(r"([a-z]+)(\d+)", f)
-    if m and m.group(1) in spelling:
-        return spelling[m.group(1)] + m.group(2)
-    return seg.upper()
-
-
-def canonical_code(code: str) -> str:
-    """A document code in canonical spelling whatever its case/ASCII form (`nd-cp` -> `NĐ-CP`)."""
-    spelling = _vocab().code_spelling
-    code = re.sub(r"\s+", "", code)
-    code = re.sub(r"[‐‑–—]", "-", code)
-    parts = re.split(r"([-/])", code)
-    return "".join(p if p in "-/" else _spell_segment(p, spelling) for p in parts)
-
-
-def type_of_code(code: str) -> str | None:
-    """The doc_type a code's type prefix names (`NĐ-CP` -> Nghị định, `QH15` -> Luật), or None."""
-    first = re.split(r"[-/‐‑–—]", code.replace("Ð", "Đ"), maxsplit=1)[0]
-    prefixes = _vocab().type_by_prefix
-    for seg in (first, re.sub(r"\d+$", "", first)):  # `QH15` -> `QH`
-        if seg in prefixes:
-            return prefixes[seg]
-        if _folded_lookup(seg) and fold(seg) in prefixes:
-            return prefixes[fold(seg)]
-    return None
+    return _Vocab(type_by_word, templates, query_re)
 
 
 def _pad_variants(number: str) -> list[str]:
@@ -181,10 +108,11 @@ def _parse(q: str) -> DecreeQuery | None:
         # `57-nq/tw`: the Party form number-TYPE/ISSUER (Hướng dẫn 36-HD/VPTW)
         party = m.group("csep") == "-" and "/" in code and not m.group("year")
         code_type = type_of_code(code)
-        if code_type is None and doc_type in v.prefix_of_type and not re.search(r"[-/]", code):
+        prefix_of_type = code_vocab().prefix_of_type
+        if code_type is None and doc_type in prefix_of_type and not re.search(r"[-/]", code):
             # `qd 06/ttg`: only the issuer is typed; the type prefix comes from the type word
             # (a Công văn code `BTTTT-CĐSQG` has no type prefix and stays as typed)
-            code = f"{v.prefix_of_type[doc_type]}-{code}"
+            code = f"{prefix_of_type[doc_type]}-{code}"
         elif doc_type is None:
             doc_type = code_type
     if doc_type is None and year is None:

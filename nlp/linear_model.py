@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from numbers import Number
 from pathlib import Path
 from typing import Any, Mapping
@@ -40,13 +41,32 @@ class LinearScorer:
             separator=vec.separator,
         )
 
+    @cached_property
+    def _pairs(self) -> dict[tuple[str, str], int]:
+        """(name, value) -> column of the one-hot "name=value" columns, every split of a
+        column name at a separator registered (exact even when a name holds one)."""
+        out: dict[tuple[str, str], int] = {}
+        sep = self.separator
+        for full, j in self.index.items():
+            p = full.find(sep)
+            while p >= 0:
+                out[(full[:p], full[p + len(sep):])] = j
+                p = full.find(sep, p + 1)
+        return out
+
     def _row(self, feats: Mapping[str, Any]) -> list[tuple[int, float]]:
         # DictVectorizer's rules: a string value is a one-hot "name=value"; a number is the
         # value of "name"; an iterable of strings is several one-hots; unknown names vanish.
         out: list[tuple[int, float]] = []
+        pairs = self._pairs
         for k, v in feats.items():
-            if isinstance(v, str):
-                j, x = self.index.get(f"{k}{self.separator}{v}"), 1.0
+            t = type(v)
+            if t is str:
+                j, x = pairs.get((k, v)), 1.0
+            elif t is float or t is int:  # the common cases, without the ABC check below
+                j, x = self.index.get(k), float(v)
+            elif isinstance(v, str):
+                j, x = pairs.get((k, v)), 1.0
             elif isinstance(v, Number):
                 j, x = self.index.get(k), float(v)
             elif v is None:
@@ -63,9 +83,17 @@ class LinearScorer:
 
     def decision_function(self, rows: list[Mapping[str, Any]]) -> np.ndarray:
         z = np.tile(self.intercept, (len(rows), 1))
+        cols: list[int] = []
+        vals: list[float] = []
+        which: list[int] = []
         for i, feats in enumerate(rows):
             for j, x in self._row(feats):
-                z[i] += x * self.coef[:, j]
+                cols.append(j)
+                vals.append(x)
+                which.append(i)
+        if cols:  # one gather and one scatter-add for all rows (no Python loop over weights)
+            contrib = self.coef[:, cols] * np.asarray(vals)  # (classes, nnz)
+            np.add.at(z, (np.asarray(which),), contrib.T)
         return z
 
     def predict_proba(self, rows: list[Mapping[str, Any]]) -> np.ndarray:
@@ -79,18 +107,44 @@ class LinearScorer:
 
     def save(self, path: Path) -> str:
         """Write weights.npz; return its sha256 (recorded in meta.json)."""
-        names = np.array(sorted(self.index, key=self.index.__getitem__), dtype=object)
         with open(path, "wb") as fh:
-            np.savez(fh, names=names.astype(str), coef=self.coef, intercept=self.intercept,
-                     classes=np.array(self.classes_, dtype=str), separator=np.array(self.separator))
+            np.savez(fh, **self.arrays())
         return file_sha256(path)
+
+    def arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
+        names = np.array(sorted(self.index, key=self.index.__getitem__), dtype=object)
+        return {f"{prefix}names": names.astype(str), f"{prefix}coef": self.coef, f"{prefix}intercept": self.intercept,
+                f"{prefix}classes": np.array(self.classes_, dtype=str), f"{prefix}separator": np.array(self.separator)}
+
+    @classmethod
+    def from_arrays(cls, z: Mapping[str, Any], prefix: str = "") -> "LinearScorer":
+        names = [str(n) for n in z[f"{prefix}names"]]
+        return cls(index={n: i for i, n in enumerate(names)}, coef=z[f"{prefix}coef"], intercept=z[f"{prefix}intercept"],
+                   classes_=tuple(str(c) for c in z[f"{prefix}classes"]), separator=str(z[f"{prefix}separator"]))
 
     @classmethod
     def load(cls, path: Path) -> "LinearScorer":
         with np.load(path, allow_pickle=False) as z:
-            names = [str(n) for n in z["names"]]
-            return cls(index={n: i for i, n in enumerate(names)}, coef=z["coef"], intercept=z["intercept"],
-                       classes_=tuple(str(c) for c in z["classes"]), separator=str(z["separator"]))
+            return cls.from_arrays(z)
+
+
+def save_scorers(path: Path, scorers: Mapping[str, LinearScorer]) -> str:
+    """Several named scorers (a model's passes) in one weights.npz; returns its sha256."""
+    arrays: dict[str, np.ndarray] = {"stages": np.array(list(scorers), dtype=str)}
+    for name, scorer in scorers.items():
+        arrays.update(scorer.arrays(f"{name}__"))
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+    return file_sha256(path)
+
+
+def load_scorers(path: Path) -> dict[str, LinearScorer]:
+    """The named scorers of a weights.npz written by `save_scorers` (a single scorer's file,
+    from `LinearScorer.save`, loads as {"first": it})."""
+    with np.load(path, allow_pickle=False) as z:
+        if "stages" not in z.files:
+            return {"first": LinearScorer.from_arrays(z)}
+        return {str(name): LinearScorer.from_arrays(z, f"{name}__") for name in z["stages"]}
 
 
 def file_sha256(path: Path) -> str:

@@ -1,63 +1,76 @@
 """extract(text) -> records: the one path from a text to its figures, legal refs and ignored regions.
 
-Order matters and is cheap-first:
-1. page leftovers (regex over lines) -> Ignored regions, nothing inside them is reported;
-2. sentences (underthesea sent_tokenize, aligned to characters);
-3. legal references on characters -> LegalRef (their spans are closed to figures);
-4. figure candidates on characters -> Figure (value, total, unit, comparator);
-5. only for sentences that hold a figure: word segmentation + POS (the heavy step),
-   then indicator/year and the trained role classifier.
+One `Analysis` of the text is built and handed from stage to stage, cheap first:
+1. page leftovers (regex over lines) -> Ignored regions, claimed: nothing inside is reported;
+2. legal references on characters -> LegalRef (confidence from the form of the mention,
+   calibrated on gold: nlp.confidence), claimed: closed to figures;
+3. figure candidates on characters -> Figure (value, total, unit, comparator, sentence);
+4. per sentence that holds a figure: indicator/year; then the roles of all the figures
+   together (trained model in two passes, or the rule vote); the words of a sentence
+   (underthesea, the heavy step) are segmented once, the first time a stage asks for
+   them; the document context (time anchor, periods, frames) is built once, on
+   characters, when a stage first asks for it.
 
-Each stage has its own error boundary: a failure in one stage is logged and the others
-still return what they found, so `extract` never raises on any input string.
+One error boundary per document: `extract` never raises. A failure is logged and the
+records of the stages that finished are returned (the leftover regions, the legal
+references); figures are returned only when all of them are complete. Table framing
+(nlp.tables) is the last stage, inside the same boundary: if it fails, the records found
+so far come back unframed.
 """
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from typing import Any
 
-from .records import Figure, Ignored, LegalRef, Record
-from .segment import Word, analyze, sentence_of, split_sentences
+from .analysis import Analysis
+from .confidence import with_confidence
+from .figures import find_figures
+from .indicators import annotate
+from .legal import find_legal_refs
+from .records import Figure, Record
+from .tables import apply_table_frames
+from .roles.model import RoleModel, assign_roles, default_model
 
 log = logging.getLogger(__name__)
 
 
-def _stage(name: str, fn, *args, default: Any = None, **kw):
-    try:
-        return fn(*args, **kw)
-    except Exception:  # noqa: BLE001 - boundary: one stage must not take the document down
-        log.exception("solieu: stage %s failed", name)
-        return [] if default is None else default
+def extract(text: str, *, role_model: RoleModel | None = None) -> list[Record]:
+    """All records of `text`, sorted by start; offsets index `text` exactly as given.
 
-
-def extract(text: str, *, role_model: Any = None) -> list[Record]:
-    """All records of `text`, sorted by start; offsets index `text` exactly as given."""
-    from . import figures as figures_mod
-    from . import indicators, legal, leftovers, roles
-
+    `role_model`: the role classifier to apply; None takes the shipped one (rules when
+    there is none).
+    """
     if not isinstance(text, str) or not text.strip():
         return []
-    ignored: list[Ignored] = _stage("leftovers", leftovers.find_leftovers, text)
-    sentences = _stage("sentences", split_sentences, text) or [(0, len(text))]
-    refs: list[LegalRef] = _stage("legal", legal.find_legal_refs, text, sentences)
-    refs = [r for r in refs if not any(r.start < ig.end and ig.start < r.end for ig in ignored)]
-    closed = [(r.start, r.end) for r in (*ignored, *refs)]
-    figs: list[Figure] = _stage("figures", figures_mod.find_figures, text, sentences, exclude=closed)
-
-    by_sentence: dict[tuple[int, int], list[Figure]] = defaultdict(list)
-    for f in figs:
-        by_sentence[f.sentence if f.sentence != (0, 0) else sentence_of(sentences, f.start, f.end)].append(f)
-
-    model = role_model if role_model is not None else _stage("role-model", roles.default_model, default=False)
-    enriched: list[Figure] = []
-    for sent, group in by_sentence.items():
-        words: list[Word] = _stage("analyze", analyze, text, sent[0], sent[1])
-        group = [f.with_(sentence=sent) for f in group]
-        group = _stage("indicators", indicators.annotate, text, group, words, default=group)
-        group = _stage("roles", roles.assign_roles, text, group, words, model or None, default=group)
-        enriched.extend(group)
-
-    records: list[Record] = [*ignored, *refs, *enriched]
-    records.sort(key=lambda r: (r.start, r.end))
+    records: list[Record] = []
+    try:
+        _run(Analysis(text), role_model, records)
+        records.sort(key=lambda r: (r.start, r.end))
+        # figures in table cells: row/column headers (nlp.tables); sorted by (start, end)
+        records = apply_table_frames(text, records)
+    except Exception:  # noqa: BLE001 - the document's boundary: extraction never raises
+        log.exception("solieu: extraction failed; returning the %d records of the finished stages", len(records))
+        records.sort(key=lambda r: (r.start, r.end))
     return records
+
+
+def _run(doc: Analysis, role_model: RoleModel | None, records: list[Record]) -> None:
+    """The stages over one document; each appends its finished records to `records`."""
+    ignored = doc.leftovers
+    records.extend(ignored)
+    doc.claim((r.start, r.end) for r in ignored)
+    # A reference that touches a leftover region is part of the page furniture.
+    refs = [r for r in find_legal_refs(doc) if not any(r.start < ig.end and ig.start < r.end for ig in ignored)]
+    refs = with_confidence(refs)  # calibrated per form of mention (nlp.confidence)
+    records.extend(refs)
+    doc.claim((r.start, r.end) for r in refs)
+
+    by_sentence: dict[tuple[int, int], list[Figure]] = {}
+    for f in find_figures(doc):
+        by_sentence.setdefault(f.sentence, []).append(f)
+    model = role_model if role_model is not None else default_model()
+    annotated: list[Figure] = []
+    for group in by_sentence.values():
+        annotated.extend(annotate(doc, group))
+    # Roles are decided together over the document's figures (a list, a sentence, a
+    # paragraph share a frame: nlp.roles.joint).
+    records.extend(assign_roles(doc, annotated, model))

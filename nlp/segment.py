@@ -6,17 +6,29 @@ module maps its output back onto the text so that every sentence and word is an 
 words and POS tags here are features.
 
 Word segmentation + POS tagging is the heaviest step of the pipeline, so callers run
-`analyze` only on sentences that hold a candidate (see pipeline.py).
+`analyze` only on sentences that hold a candidate (see pipeline.py); the per-document
+lookup of a span's sentence and the memo of analysed words are nlp.analysis.Analysis.
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from os.path import dirname, join
+from os.path import dirname, isdir, join
 
-_TERMINAL = set(".!?…:;\"”»)")
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+# POS tags (VLSP) of the nouns a number can count: common, classifier, unit, abbreviation
+# and other nouns. Proper nouns (Np) also continue a noun phrase (`tỉnh Quảng Ninh`), but
+# a number before one is a house number or a name's, not a count.
+COUNTED_NOUN_TAGS = frozenset({"N", "Nc", "Nu", "Ny", "Nb"})
+NOUN_TAGS = COUNTED_NOUN_TAGS | {"Np"}
+
+# Where a clause ends inside a sentence: punctuation, a dash between spaces, and a comma
+# that is not a decimal mark (`22,4`). A pattern, for consumers to extend and compile.
+CLAUSE_BREAK = r"[;:()\[\]“”\"«»…!?]|(?<!\d),|,(?!\d)|\s[-–—]\s"
 
 
 @dataclass(frozen=True)
@@ -71,64 +83,110 @@ def _align(text: str, pieces: list[str], offset: int = 0, limit: int | None = No
     return spans
 
 
-def _blocks(text: str) -> list[tuple[int, int]]:
-    """Paragraph-like blocks: lines joined across hard line-wraps.
+# Where a line break is structure, not a wrap (see `unwrap`).
+_ITEM_LINE = re.compile(
+    r"(?:[-–—+•●▪■◦*]\s|\(?\d{1,2}[.)](?!\d)|\([a-zđ]\)|[a-zđ]\)\s|[IVX]{1,5}[.)]\s|#{1,6}\s"
+    r"|(?:Điều|Chương|Mục|Phần)\s+(?:\d+|[IVXL]+)\s*[.:]|\|)")
+_SENTENCE_FINAL = ".!?…"
+_CLOSERS = "\"”’»)]*_ "
+# A line that runs on for this many characters (since the last structural break) is read
+# as wrapped: titles and headings are shorter, a wrapped line of prose is longer (PDF text
+# layers and reposted texts wrap at 60-100 characters).
+WRAP_MIN = 50
 
-    A line break ends a block unless the line has no terminal punctuation and the next
-    line starts in lower case or with a digit: that is a wrap inside a sentence (common
-    in reposted press texts and PDF text layers).
+
+def _is_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
+def unwrap(text: str) -> str:
+    """`text` with its soft line breaks (wraps inside a sentence) turned into spaces; same length.
+
+    A line break is structure, and stays, where it is unambiguous: a blank line, a line
+    that opens with an item marker or is a table row (or follows one), the end of a
+    sentence (`.`, `!`, `?`, `…`), a `:` or `;` before a capital (a lead-in and its items),
+    the end of the document's first line (its title) or of a line in capitals (a heading)
+    before a line that is not, and the end of a short line (a heading, a short item: under
+    WRAP_MIN characters since the last structural break) before a capital. Every other
+    line break is a wrap: before a lower-case word or a digit, after `,` `-` `/` `(`, or
+    after a long run of text. Only characters on both sides of the break and the length of
+    the run decide, so a text wrapped inside its sentences at any width of WRAP_MIN or
+    more reads exactly as the same text unwrapped: the features read from it do not
+    change with its line breaks (a .pdf's text layer and the .txt of the same article).
     """
-    blocks: list[tuple[int, int]] = []
-    lines: list[tuple[int, int]] = []
+    if "\n" not in text:
+        return text
+    out = list(text)
     pos = 0
-    for line in text.split("\n"):
-        lines.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    cur_start: int | None = None
-    cur_end = 0
-    for idx, (s, e) in enumerate(lines):
-        seg = text[s:e]
-        stripped = seg.strip()
-        if not stripped:
-            if cur_start is not None:
-                blocks.append((cur_start, cur_end))
-                cur_start = None
+    run = 0  # characters of the logical line so far
+    first = True  # still in the document's first non-blank line
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        brk = pos + len(line)  # index of this "\n"
+        pos = brk + 1
+        cur = line.strip()
+        if not cur:
+            run = 0
             continue
-        ls = s + (len(seg) - len(seg.lstrip()))
-        le = s + len(seg.rstrip())
-        if cur_start is None:
-            cur_start = ls
-        cur_end = le
-        nxt = lines[idx + 1] if idx + 1 < len(lines) else None
-        wrap = False
-        if nxt is not None:
-            nseg = text[nxt[0]:nxt[1]].lstrip()
-            if nseg and stripped[-1] in "-/,(":
-                wrap = True  # a reference or list cut by the line end: `NĐ-` / `CP`
-            elif nseg and stripped[-1] not in _TERMINAL and (nseg[0].islower() or nseg[0].isdigit()):
-                wrap = True
-        if not wrap:
-            blocks.append((cur_start, cur_end))
-            cur_start = None
-    if cur_start is not None:
-        blocks.append((cur_start, cur_end))
+        run += len(cur) + 1
+        nxt = lines[i + 1].strip()
+        if _soft(cur, nxt, run, first):
+            out[brk] = " "
+            if line.endswith("\r"):
+                out[brk - 1] = " "
+        else:
+            run = 0
+            first = False
+    return "".join(out)
+
+
+def _soft(cur: str, nxt: str, run: int, first: bool) -> bool:
+    if not nxt or _ITEM_LINE.match(nxt) or cur.count("|") >= 2 or nxt.count("|") >= 2:
+        return False
+    last = cur.rstrip(_CLOSERS)[-1:] or cur[-1]
+    head = nxt[0]
+    lower = head.islower() or head.isdigit() or head in ",;:.%)"
+    if last in _SENTENCE_FINAL:
+        return False
+    if last in ":;":
+        return lower
+    if last in ",-/(" or lower:
+        return True
+    if first or (_is_caps(cur) and not _is_caps(nxt)):
+        return False  # the title; a heading in capitals
+    return run >= WRAP_MIN
+
+
+def _blocks(flat: str) -> list[tuple[int, int]]:
+    """The non-blank lines of an unwrapped text, stripped: the blocks sentences are split in."""
+    blocks, pos = [], 0
+    for line in flat.split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        lead = len(line) - len(line.lstrip())
+        trail = len(line) - len(line.rstrip())
+        if e - trail > s + lead:
+            blocks.append((s + lead, e - trail))
     return blocks
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) over `text`, in order, non-overlapping, never empty."""
-    from underthesea import sent_tokenize
+    """Sentence spans (start, end) over `text`, in order, non-overlapping, never empty.
 
+    Sentences are split inside the lines of `unwrap(text)` (same length, so offsets hold):
+    a wrap inside a sentence never splits it.
+    """
+    sent_tokenize = _tokenizers().sent_tokenize.sent_tokenize
+    flat = unwrap(text)
     out: list[tuple[int, int]] = []
-    for bs, be in _blocks(text):
-        block = text[bs:be]
-        # Same length as the block: a wrapped line becomes one line for the tokenizer.
-        flat = block.replace("\n", " ").replace("\r", " ")
+    for bs, be in _blocks(flat):
+        block = flat[bs:be].replace("\r", " ")
         try:
-            pieces = sent_tokenize(flat)
-        except Exception:  # the tokenizer must never take the document down
-            pieces = [flat]
-        spans = _align(flat, pieces)
+            pieces = sent_tokenize(block)
+        except Exception:  # noqa: BLE001 - underthesea fails on some inputs: the block is one sentence
+            pieces = [block]
+        spans = _align(block, pieces)
         if not spans:
             spans = [(0, len(block))]
         # Cover the whole block: gaps between aligned sentences join the previous one.
@@ -136,7 +194,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         prev_end = 0
         for i, (s, e) in enumerate(spans):
             s = min(s, prev_end) if i == 0 else prev_end
-            while s < e and flat[s].isspace():
+            while s < e and block[s].isspace():
                 s += 1
             fixed.append((s, e))
             prev_end = e
@@ -147,37 +205,115 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def sentence_of(sentences: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
-    """The sentence that contains [start, end) (or the first one it overlaps)."""
-    import bisect
+# The parts of underthesea that extraction runs: sentence and word tokenisation (its POS
+# model is loaded directly, `_pos_model`).
+_PARTS = ("underthesea.pipeline.text_normalize", "underthesea.pipeline.word_tokenize",
+          "underthesea.pipeline.sent_tokenize")
 
-    # Bisect on the (start, end) tuples themselves: no per-call list of starts.
-    i = bisect.bisect_right(sentences, (start, float("inf"))) - 1
-    if i >= 0 and sentences[i][0] <= start < max(sentences[i][1], start + 1):
-        return sentences[i]
-    for s, e in sentences:
-        if s < end and start < e:
-            return (s, e)
-    return (start, end)
+
+@lru_cache(maxsize=1)
+def _tokenizers():
+    """underthesea.pipeline, with its sentence and word tokenizers imported.
+
+    When nothing has imported underthesea yet, its package `__init__` is not run for them:
+    it imports every pipeline (NER, chunking, classification with requests, language
+    detection, ...), ~0.2 s of CPU at each process start that extraction never uses. The
+    package module is registered without running it and completes itself (runs its own
+    `__init__`) the first time anything reads one of its attributes (PEP 562), so any other
+    code's `import underthesea` / `from underthesea import x` behaves as usual. On any
+    failure the plain import is used."""
+    if "underthesea" not in sys.modules:
+        _register_lazy_package("underthesea")
+    try:
+        for name in _PARTS:
+            importlib.import_module(name)
+    except Exception:  # noqa: BLE001 - whatever a new release changed: the plain import
+        for name in [m for m in sys.modules if m == "underthesea" or m.startswith("underthesea.")]:
+            del sys.modules[name]
+        import underthesea  # noqa: F401
+        for name in _PARTS:
+            importlib.import_module(name)
+    return sys.modules["underthesea.pipeline"]
+
+
+def _register_lazy_package(name: str) -> None:
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return
+    pkg = importlib.util.module_from_spec(spec)
+
+    def complete(attr: str):
+        if pkg.__dict__.pop("__getattr__", None) is None:  # completing already: a real miss
+            raise AttributeError(f"module {name!r} has no attribute {attr!r}")
+        spec.loader.exec_module(pkg)  # the package's own __init__, in its own namespace
+        return getattr(pkg, attr)
+
+    pkg.__getattr__ = complete  # type: ignore[attr-defined]
+    sys.modules[name] = pkg
+
+
+def _load_crf(path: str):
+    """underthesea's FastCRFSequenceTagger of the model folder `path`, as its own `load` makes
+    it, but with the feature list and the dictionary (a set of 72,000 words) read by the C
+    unpickler: joblib.load reads these plain pickles with the pure-Python one, ~0.12 s of
+    CPU per model at every start. A file that is not a plain pickle of the expected type
+    goes through joblib, as underthesea does."""
+    import pickle
+
+    from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
+    from underthesea_core import CRFFeaturizer, CRFTagger
+
+    model = FastCRFSequenceTagger()
+
+    def read(name: str, kind: type):
+        try:
+            with open(join(path, name), "rb") as fh:
+                value = pickle.load(fh)
+            if type(value) is kind:
+                return value
+        except Exception:  # noqa: BLE001 - not a plain pickle: joblib's own format
+            pass
+        import joblib
+
+        return joblib.load(join(path, name))
+
+    features = read(model.path_features, list)
+    dictionary = read(model.path_dictionary, set)
+    estimator = CRFTagger()
+    estimator.load(join(path, model.path_model))
+    model.featurizer = CRFFeaturizer(features, dictionary)
+    model.estimator = estimator
+    return model
 
 
 @lru_cache(maxsize=1)
 def _pos_model():
-    import underthesea.pipeline.pos_tag as pos_pkg
-    from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
-
+    _tokenizers()  # the light import of underthesea, when it is the first
     # The Rust CRF tagger shipped inside underthesea (no download); underthesea's own
-    # `pos_tag(model="v2.0")` only returns on its first call, so we call the model directly.
-    model = FastCRFSequenceTagger()
-    model.load(join(dirname(pos_pkg.__file__), "models", "pos_crf_vlsp2013_20230303"))
-    return model
+    # `pos_tag(model="v2.0")` only returns on its first call, so we call the model directly
+    # (its folder is found without importing underthesea.pipeline.pos_tag's own feature code).
+    folder = importlib.util.find_spec("underthesea.pipeline.pos_tag").submodule_search_locations[0]
+    return _load_crf(join(folder, "models", "pos_crf_vlsp2013_20230303"))
+
+
+@lru_cache(maxsize=1)
+def _word_tokenize():
+    """underthesea's word_tokenize, its segmentation model loaded by `_load_crf` (it keeps the
+    model in a module global, loaded on its first call: we fill that global first)."""
+    ws_pkg = _tokenizers().word_tokenize
+    path = join(dirname(ws_pkg.__file__), "models", _WS_MODEL)
+    # The folder word_tokenize loads (underthesea 9.5); another version loads its own.
+    if ws_pkg.word_tokenize_model is None and isdir(path):
+        ws_pkg.word_tokenize_model = _load_crf(path)
+    return ws_pkg.word_tokenize
+
+
+_WS_MODEL = "ws_crf_vlsp2013_20230727"
 
 
 @lru_cache(maxsize=4096)
 def _analyze_cached(sentence: str) -> tuple[tuple[str, str], ...]:
-    from underthesea import word_tokenize
-
-    words = word_tokenize(sentence)
+    words = _word_tokenize()(sentence)
     if not words:
         return ()
     tags = _pos_model().predict([[w] for w in words])
@@ -191,8 +327,8 @@ def analyze(text: str, start: int, end: int) -> list[Word]:
         return []
     try:
         tagged = _analyze_cached(sentence)
-    except Exception:
-        return []
+    except Exception:  # noqa: BLE001 - underthesea fails on some inputs: a sentence without words
+        return []  # (figures then lack POS-read units; the document's other records stand)
     spans = _align(text, [w for w, _ in tagged], start, end)
     # _align skips pieces it cannot place; keep words and tags paired by re-aligning one by one.
     if len(spans) != len(tagged):

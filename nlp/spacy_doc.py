@@ -4,10 +4,11 @@
   numbers keep their separators (`14.727/15.981` is one token up to the `/`), every
   record boundary is a token boundary, and whitespace other than one space after a token
   is a whitespace token, as spaCy does itself.
-- Sentence starts come from `nlp.segment.split_sentences` (underthesea).
+- Sentence starts come from the document's `Analysis` (underthesea's split).
 - Sentences that hold a figure get underthesea's word segmentation and POS: `token.tag_`
   is the VLSP tag of the word the token belongs to, `token._.vi_word` its position
-  ("B" first syllable, "I" inside).
+  ("B" first syllable, "I" inside). Given the `Analysis` extraction used, its sentences
+  and words are reused, not computed again.
 - Records are spans: `doc.spans["figure" | "legal_ref" | "ignore"]` with the record dict
   in `span._.record`, and `doc.ents` for displaCy (labels ACTUAL/TARGET/FIGURE/LEGAL).
 
@@ -19,7 +20,8 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable
 
-from .export import as_dict
+from .analysis import Analysis
+from .records import as_dict
 
 _TOKEN = re.compile(r"\d+(?:[.,/]\d+)*|[^\W\d_]+|\S", re.UNICODE)
 LABELS = {"actual": "ACTUAL", "target": "TARGET", "other": "FIGURE", "legal_ref": "LEGAL", "ignore": "IGNORED"}
@@ -77,17 +79,20 @@ def _words_and_spaces(text: str, spans: list[tuple[int, int]]) -> tuple[list[str
     return words, spaces, starts
 
 
-def make_doc(text: str, records: Iterable[Any] = (), *, sentences: list[tuple[int, int]] | None = None,
-             with_pos: bool = True):
-    """The spaCy Doc of `text` with `records` (Record objects or dicts) as spans and ents."""
-    from spacy.tokens import Doc
+def make_doc(text: str, records: Iterable[Any] = (), *, analysis: Analysis | None = None, with_pos: bool = True):
+    """The spaCy Doc of `text` with `records` (Record objects or dicts) as spans and ents.
 
-    from .segment import analyze, split_sentences
+    `analysis`: the document's Analysis when the caller has it (its sentences and words are
+    reused); else one is made here.
+    """
+    from spacy.tokens import Doc
 
     nlp = _vocab_nlp()
     recs = [as_dict(r) for r in records]
     cuts = {int(r["start"]) for r in recs} | {int(r["end"]) for r in recs}
-    sentences = sentences if sentences is not None else (split_sentences(text) if text.strip() else [])
+    if analysis is None:
+        analysis = Analysis(text)
+    sentences = analysis.sentences if text.strip() else []
     cuts |= {s for s, _ in sentences} | {e for _, e in sentences}
     words, spaces, starts = _words_and_spaces(text, _pieces(text, cuts))
     sent_starts = {s for s, _ in sentences}
@@ -103,7 +108,7 @@ def make_doc(text: str, records: Iterable[Any] = (), *, sentences: list[tuple[in
     if with_pos:
         fig_sentences = {tuple(r["sentence"]) for r in recs if r.get("type") == "figure" and r.get("sentence")}
         for s, e in sorted(fig_sentences):
-            for w in analyze(text, s, e):
+            for w in analysis.words((s, e)):
                 span = doc.char_span(w.start, w.end, alignment_mode="expand")
                 if span is None:
                     continue

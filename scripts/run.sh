@@ -4,7 +4,10 @@
 #   bash scripts/run.sh test   set up, then run the whole test suite (what CI runs)
 #   bash scripts/run.sh setup  only set up
 # Set-up is idempotent: a virtualenv in .venv, the project installed editable with its
-# test extras, and Debian's Chromium for the browser tests (test only).
+# test extras (which pull the `scale` extra: psycopg, dask[distributed]), Debian's
+# converters for .doc and scanned PDFs (antiword, tesseract-ocr, tesseract-ocr-vie;
+# scripts/install_readers.sh), and, for the tests only, Debian's Chromium for the browser
+# tests and Debian's PostgreSQL server (scripts/start_postgres.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -31,9 +34,27 @@ setup_python() {
     "$VENV/bin/python" -m pip install -q -e ".[test]"
     echo "$want" > "$stamp"
   fi
+  setup_readers
 }
 
+setup_readers() { sh scripts/install_readers.sh; }
+
 setup_browser() { sh scripts/install_browser.sh; }
+
+# PostgreSQL from Debian for the store suites that run on both backends (issue 11):
+# installed where missing, started (pg_ctlcluster), a role and a test database made;
+# its URL goes to the tests as $SOLIEU_TEST_PG. If it cannot be started, the
+# PostgreSQL tests fail in CI with the reason (tests/backends.py), never skip silently.
+setup_postgres() {
+  local url
+  if [ -n "${SOLIEU_TEST_PG:-}" ]; then return 0; fi
+  if url=$(sh scripts/start_postgres.sh); then
+    export SOLIEU_TEST_PG="$url"
+    export SOLIEU_TEST_PG_CONTROL=1  # the fault tests may stop and restart this server
+  else
+    echo "run.sh: PostgreSQL could not be started; the PostgreSQL tests will fail" >&2
+  fi
+}
 
 cmd=${1:-app}; shift || true
 case "$cmd" in
@@ -44,6 +65,7 @@ case "$cmd" in
   test)
     setup_python
     setup_browser
+    setup_postgres
     set +e
     "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
     rc=$?

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from nlp.gold import load_gold
+from nlp.training.gold import load_gold
 from nlp.records import record_from_dict
-from nlp.text import Document, document_from_text, read_document
+from nlp.readers import Document, document_from_text, read_document
 
 from .paths import GOLD_DEV, SEEDS
 

@@ -1,7 +1,7 @@
 """Overview page and app start (AppTest): corpus numbers, first-start ingest, a broken database."""
 from __future__ import annotations
 
-from nlp.store import Store
+from nlp.store import open_store
 from nlp.ui.overview import status_frame, top_cited_rows, totals
 from tests.app_support import assert_clean, run_app
 from tests.paths import TEXT_DIRS
@@ -11,7 +11,7 @@ OVERVIEW = "app_pages/overview.py"
 
 def test_overview_shows_the_corpus(corpus_db):
     at = run_app(OVERVIEW)
-    stats = Store(corpus_db).stats(top=10)
+    stats = open_store(corpus_db).stats(top=10)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Documents"] == f"{stats['documents']:,}"
     assert metrics["Records"] == f"{totals(stats)['records']:,}"
@@ -19,11 +19,12 @@ def test_overview_shows_the_corpus(corpus_db):
     links = [p.value for p in at.page_link]
     assert [l.split(" — ")[0] for l in links] == [r["id"] for r in top_cited_rows(stats)]
     assert len(at.get("vega_lite_chart")) == 1
-    assert len(at.dataframe[0].value) == stats["documents"]
+    table = next(h.value for h in at.html if "solieu-documents" in h.value)
+    assert table.count('class="solieu-doc-link"') >= stats["documents"]  # each row opens its document
 
 
 def test_overview_follows_reviews(corpus_db):
-    store = Store(corpus_db)
+    store = open_store(corpus_db)
     rec = store.list_records(status="pending", kind="figure", limit=1)[0]
     store.review(rec["rid"], "accept", reviewer="Lan", expected_version=rec["version"])
     at = run_app(OVERVIEW)
@@ -37,11 +38,11 @@ def test_first_start_ingests_the_bundled_corpus(empty_db):
     at = run_app()
     assert at.title[0].value == "Upload an article"  # and opens on the start page
     bundled = sum(len(list(d.glob("*.txt"))) for d in TEXT_DIRS)
-    assert Store(empty_db).count_documents() == bundled
+    assert open_store(empty_db).count_documents() == bundled
     assert not at.error and not at.sidebar.error
     # a second session does not ingest again
     run_app()
-    assert Store(empty_db).count_documents() == bundled
+    assert open_store(empty_db).count_documents() == bundled
 
 
 def test_unusable_database_keeps_the_app_working(tmp_path, monkeypatch):
@@ -55,3 +56,17 @@ def test_unusable_database_keeps_the_app_working(tmp_path, monkeypatch):
         at.switch_page(page).run()
         assert_clean(at)
         assert at.error and "cannot be opened" in at.error[0].value
+
+
+def test_overview_counts_per_reviewer(corpus_db):
+    store = open_store(corpus_db)
+    a, b, c = store.list_records(status="pending", kind="figure", limit=3)
+    store.review(a["rid"], "accept", reviewer="Lan", expected_version=a["version"])
+    store.review(b["rid"], "reject", reviewer="Lan", expected_version=b["version"])
+    store.review(c["rid"], "accept", reviewer="Huy", expected_version=c["version"])
+    at = run_app(OVERVIEW)
+    assert_clean(at)
+    table = next(d.value for d in at.dataframe if "reviewer" in d.value.columns)
+    rows = {r["reviewer"]: r for r in table.to_dict("records")}
+    assert (rows["Lan"]["reviewed"], rows["Lan"]["accepted"], rows["Lan"]["rejected"]) == (2, 1, 1)
+    assert rows["Huy"]["accepted"] == 1

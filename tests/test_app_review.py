@@ -3,11 +3,20 @@ from __future__ import annotations
 
 import re
 
-from nlp.store import Store
+import pytest
+
+from nlp.store import open_store
 from nlp.ui.review import pending_queue
 from tests.app_support import assert_clean, html_of, run_app
+from tests.backends import BACKENDS
 
 REVIEW = "app_pages/review.py"
+
+
+@pytest.fixture(params=BACKENDS)
+def corpus_db(request):
+    """The bundled corpus in an SQLite file, then in a PostgreSQL schema ($SOLIEU_DB either way)."""
+    return request.getfixturevalue(f"corpus_db_{request.param}")
 
 
 def _on_review(reviewer: str | None = "Lan", query=None):
@@ -35,7 +44,7 @@ def _click(at, label):
 
 def test_queue_starts_with_the_least_confident_pending_record(corpus_db):
     at = _on_review()
-    head = pending_queue(Store(corpus_db), limit=1)[0]
+    head = pending_queue(open_store(corpus_db), limit=1)[0]
     assert _shown_rid(at) == head["rid"]
     assert 'data-kind="' in html_of(at)  # its sentence with the span marked
     assert head["text"] in html_of(at)
@@ -45,12 +54,12 @@ def test_accept_is_stored_with_reviewer_and_time(corpus_db):
     at = _on_review("Lan")
     rid = _shown_rid(at)
     _click(at, "Accept")
-    rec = Store(corpus_db).get_record(rid)
+    rec = open_store(corpus_db).get_record(rid)
     assert rec["status"] == "accepted" and rec["reviewer"] == "Lan" and rec["reviewed_at"]
     assert at.success and f"#{rid} accepted" in at.success[0].value
     assert _shown_rid(at) != rid  # the next record comes up
     assert "1 of" in at.get("progress")[0].proto.text
-    log = Store(corpus_db).review_log(rid)
+    log = open_store(corpus_db).review_log(rid)
     assert [e["action"] for e in log] == ["accept"] and log[0]["reviewer"] == "Lan"
 
 
@@ -58,14 +67,14 @@ def test_reject(corpus_db):
     at = _on_review()
     rid = _shown_rid(at)
     _click(at, "Reject")
-    assert Store(corpus_db).get_record(rid)["status"] == "rejected"
+    assert open_store(corpus_db).get_record(rid)["status"] == "rejected"
 
 
 def _first_figure(at, corpus_db):
     at.sidebar.selectbox(key="keep_review_kind").set_value("figure").run()
     assert_clean(at)
     rid = _shown_rid(at)
-    rec = Store(corpus_db).get_record(rid)
+    rec = open_store(corpus_db).get_record(rid)
     assert rec["type"] == "figure"
     return rid, rec
 
@@ -77,7 +86,7 @@ def test_correct_a_figure_value_and_role(corpus_db):
     at.text_input(key=f"edit_{rid}_{rec['version']}_value").input("1.234,5")
     at.selectbox(key=f"edit_{rid}_{rec['version']}_role").set_value(new_role)
     _click(at, "Save correction")
-    after = Store(corpus_db).get_record(rid)
+    after = open_store(corpus_db).get_record(rid)
     assert after["status"] == "corrected"
     assert after["value"] == 1234.5 and after["role"] == new_role
     assert after["version"] == rec["version"] + 1
@@ -89,7 +98,7 @@ def test_invalid_correction_is_refused_and_nothing_changes(corpus_db):
     at.text_input(key=f"edit_{rid}_{rec['version']}_value").input("bốn mươi")
     _click(at, "Save correction")
     assert at.error and "value" in at.error[0].value
-    assert Store(corpus_db).get_record(rid) == rec
+    assert open_store(corpus_db).get_record(rid) == rec
     assert _shown_rid(at) == rid  # still on screen to fix
 
 
@@ -99,7 +108,7 @@ def test_no_reviewer_name_no_action(corpus_db):
     rid = _shown_rid(at)
     _click(at, "Accept")
     assert at.error and "name" in at.error[0].value
-    assert Store(corpus_db).get_record(rid)["status"] == "pending"
+    assert open_store(corpus_db).get_record(rid)["status"] == "pending"
 
 
 def test_undo_last_action(corpus_db):
@@ -107,7 +116,7 @@ def test_undo_last_action(corpus_db):
     rid = _shown_rid(at)
     _click(at, "Accept")
     _click(at, "Undo")
-    assert Store(corpus_db).get_record(rid)["status"] == "pending"
+    assert open_store(corpus_db).get_record(rid)["status"] == "pending"
     assert at.success and f"#{rid}" in at.success[0].value
 
 
@@ -119,7 +128,7 @@ def test_reviewer_name_survives_a_page_switch(corpus_db):
 
 
 def test_filters_by_kind_and_document(corpus_db):
-    store = Store(corpus_db)
+    store = open_store(corpus_db)
     at = _on_review()
     at.sidebar.selectbox(key="keep_review_kind").set_value("legal_ref").run()
     assert store.get_record(_shown_rid(at))["type"] == "legal_ref"
@@ -132,22 +141,45 @@ def test_filters_by_kind_and_document(corpus_db):
     assert at.get("progress")[0].proto.text == f"0 of {n} records of {doc} reviewed"
 
 
-def test_two_sessions_later_save_is_told_and_sees_the_current_value(corpus_db):
+def test_two_sessions_are_handed_different_records(corpus_db):
     first, second = _on_review("Lan"), _on_review("Huy")
+    a, b = _shown_rid(first), _shown_rid(second)
+    assert a != b  # the queue reserved Lan's record for her
+    leases = open_store(corpus_db).leases()
+    assert leases[a]["reviewer"] == "Lan" and leases[b]["reviewer"] == "Huy"
+    assert any("reserved for you" in c.value for c in first.caption)
+    first.run()
+    assert _shown_rid(first) == a  # a rerun keeps her record
+    _click(first, "Accept")
+    assert _shown_rid(first) not in (a, b)  # the next one, still not Huy's
+
+
+def test_a_refused_save_keeps_the_typed_correction_to_reapply(corpus_db):
+    first = _on_review("Lan")
+    first.sidebar.selectbox(key="keep_review_kind").set_value("figure").run()
     rid = _shown_rid(first)
-    assert _shown_rid(second) == rid  # both look at the same record
+    rec = open_store(corpus_db).get_record(rid)
+    second = _on_review("Huy", query={"rid": str(rid)})  # Huy opens the same record by its link
     _click(second, "Reject")
-    _click(first, "Accept")  # based on the version seen before Huy's save
-    rec = Store(corpus_db).get_record(rid)
-    assert rec["status"] == "rejected" and rec["reviewer"] == "Huy"  # not overwritten
+    first.text_input(key=f"edit_{rid}_{rec['version']}_value").input("1.234,5")
+    _click(first, "Save correction")  # based on the version seen before Huy's save
+    now = open_store(corpus_db).get_record(rid)
+    assert now["status"] == "rejected" and now["reviewer"] == "Huy"  # not overwritten
     assert first.warning and "changed by someone else" in first.warning[0].value
     assert "rejected" in first.warning[0].value and "Huy" in first.warning[0].value
     assert _shown_rid(first) == rid  # the current record stays on screen
     assert any("rejected" in c.value for c in first.caption)
+    # the typed value is in the form of the current version, ready to save again
+    box = first.text_input(key=f"edit_{rid}_{now['version']}_value")
+    assert box.value == "1.234,5"
+    assert any("not saved yet" in i.value for i in first.info)
+    _click(first, "Save correction")
+    after = open_store(corpus_db).get_record(rid)
+    assert (after["status"], after["value"], after["reviewer"]) == ("corrected", 1234.5, "Lan")
 
 
 def test_deep_link_to_a_record_shows_its_status(corpus_db):
-    store = Store(corpus_db)
+    store = open_store(corpus_db)
     rec = pending_queue(store, limit=1)[0]
     store.review(rec["rid"], "accept", reviewer="Lan", expected_version=rec["version"])
     at = _on_review(query={"rid": str(rec["rid"])})
@@ -158,11 +190,11 @@ def test_deep_link_to_a_record_shows_its_status(corpus_db):
 def test_export_buttons(corpus_db):
     at = _on_review()
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Export JSONL", "Export CSV"]
+    assert labels == ["Export JSON", "Export JSONL", "Export CSV"]
 
 
 def test_bad_record_link_falls_back_to_the_queue(corpus_db):
-    head = pending_queue(Store(corpus_db), limit=1)[0]
+    head = pending_queue(open_store(corpus_db), limit=1)[0]
     for rid in ("999999", "abc", "<b>1</b>"):
         at = _on_review(query={"rid": rid})
         assert at.error and "no stored record" in at.error[0].value
@@ -170,7 +202,7 @@ def test_bad_record_link_falls_back_to_the_queue(corpus_db):
 
 
 def test_document_filter_accepts_a_typed_id(corpus_db):
-    store = Store(corpus_db)
+    store = open_store(corpus_db)
     doc = store.list_documents(limit=1, offset=5)[0]["id"]
     at = _on_review()
     at.sidebar.selectbox(key="keep_review_doc").set_value(doc).run()
@@ -181,9 +213,9 @@ def test_document_filter_accepts_a_typed_id(corpus_db):
 def test_flagged_queue_shows_reviewed_records_whose_document_changed(corpus_db):
     from dataclasses import replace
 
-    from nlp.text import document_from_text
+    from nlp.readers import document_from_text
 
-    store = Store(corpus_db)
+    store = open_store(corpus_db)
     rec = pending_queue(store, kind="figure", limit=1)[0]
     store.review(rec["rid"], "accept", reviewer="Lan", expected_version=rec["version"])
     old = store.get_document(rec["doc"])
@@ -193,6 +225,40 @@ def test_flagged_queue_shows_reviewed_records_whose_document_changed(corpus_db):
     at = _on_review()
     at.sidebar.toggle(key="keep_review_flagged").set_value(True).run()
     assert_clean(at)
-    shown = Store(corpus_db).get_record(_shown_rid(at))
+    shown = open_store(corpus_db).get_record(_shown_rid(at))
     assert shown["flagged"] and shown["status"] == "accepted"
     assert any("flagged" in c.value for c in at.caption)
+
+
+def test_the_reviewer_name_comes_from_the_address_and_goes_into_it(corpus_db):
+    at = _on_review(reviewer=None, query={"reviewer": "Minh"})
+    assert at.sidebar.text_input(key="keep_reviewer").value == "Minh"
+    assert not any("Enter your name" in w.value for w in at.warning)
+    rid = _shown_rid(at)
+    assert open_store(corpus_db).leases()[rid]["reviewer"] == "Minh"
+    at = _on_review("Lan")
+    assert at.query_params["reviewer"] in ("Lan", ["Lan"])  # a reload of this address keeps her name
+
+
+def test_bulk_accept_of_a_decree_after_one_confirmation_and_its_undo(corpus_db):
+    store = open_store(corpus_db)
+    mention = next(r for r in store.list_records(kind="legal_ref", status="pending", order="position")
+                   if r["id"] == "Đề án 06")
+    n = len(store.bulk_scope(legal_id="06/QĐ-TTg"))
+    assert n >= 10
+    at = _on_review("Lan", query={"rid": str(mention["rid"])})
+    at.toggle(key="keep_review_bulk").set_value(True).run()
+    at.radio(key="review_bulk_scope").set_value("decree:06/QĐ-TTg").run()
+    assert_clean(at)
+    assert any(f"{n} pending mentions of 06/QĐ-TTg" in c.value for c in at.caption)
+    _click(at, f"Accept all {n}")
+    assert store.bulk_scope(legal_id="06/QĐ-TTg") != []  # nothing yet: a confirmation first
+    assert any(f"Accept {n} pending mentions" in w.value for w in at.warning)
+    _click(at, "Confirm")
+    assert store.bulk_scope(legal_id="06/QĐ-TTg") == []
+    assert at.success and f"{n} records accepted in one step" in at.success[0].value
+    batch = store.review_batches()[0]
+    assert (batch["action"], batch["n"], batch["reviewer"]) == ("accept", n, "Lan")
+    _click(at, "Undo")
+    assert len(store.bulk_scope(legal_id="06/QĐ-TTg")) == n
+    assert at.success and f"bulk step of {n} records" in at.success[0].value

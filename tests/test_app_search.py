@@ -1,10 +1,9 @@
-"""Search page (AppTest): deep links, decrees (any spelling) and their page, documents, figures."""
+"""Search page (AppTest): one box, every kind at once with counts, the likely kind first, deep links,
+long queries cut, results linking to their pages."""
 from __future__ import annotations
 
-import json
-
-from nlp.search import search
-from nlp.store import Store
+from nlp.search import MAX_QUERY_CHARS, search
+from nlp.store import open_store
 from tests.app_support import assert_clean, html_of, marks, run_app
 
 SEARCH = "app_pages/search.py"
@@ -24,6 +23,10 @@ def _on_search(query=None):
     return at
 
 
+def _links(at, page=None):
+    return [p for p in at.get("page_link") if page is None or p.proto.page.endswith(page)]
+
+
 def test_empty_box_explains_what_to_type(corpus_db):
     at = _on_search()
     assert at.title[0].value == "Search"
@@ -31,92 +34,76 @@ def test_empty_box_explains_what_to_type(corpus_db):
     assert not at.error
 
 
-def test_deep_link_finds_the_decree_in_a_user_spelling(corpus_db):
-    at = _on_search({"q": "nd 82", "tab": "decrees"})
-    assert at.text_input[0].value == "nd 82"
+def test_words_open_documents_first_with_counts_for_every_kind(corpus_db):
+    q = "chuyen doi so"
+    at = _on_search({"q": q})
+    result = search(open_store(corpus_db), q, limit=30)
+    assert result["first"] == "document"
+    control = at.segmented_control[0]
+    assert control.value == "documents"  # no tab in the link: the likely kind
+    labels = list(control.options)  # the labels as drawn
+    assert labels[0] == f"Documents · {result['counts']['document']}" and result["counts"]["document"] > 0
+    assert any(label.startswith("Indicators · ") for label in labels)
+    assert any(label.startswith("Decrees & legal documents · 0") for label in labels)
+    captions = " ".join(c.value for c in at.caption)
+    assert f"{result['counts']['document_phrase']} documents hold the whole phrase «{q}»" in captions
+    # every result opens its document page; phrase matches before those holding only the words
+    docs = [p for p in _links(at) if "document" in p.proto.page]
+    assert [d["id"] for d in result["documents"]] and len(docs) == len(result["documents"])
+    matches = [d["match"] for d in result["documents"]]
+    assert matches == sorted(matches, key=lambda m: m != "phrase")
+    if "words" in matches:
+        assert any("Every word, not as one phrase" in m.value for m in at.markdown)
+    assert "tab" not in at.query_params  # the address changes only when the user changes something
+
+
+def test_decree_query_opens_the_decree_exactly(corpus_db):
+    at = _on_search({"q": "nghi dinh 73"})
     assert at.segmented_control[0].value == "decrees"
-    expected = [d["id"] for d in search(Store(corpus_db), "nd 82", type="decree")["decrees"]]
-    assert "82/2024/NĐ-CP" in expected
-    assert [b.key for b in at.button if b.key and b.key.startswith("open_")] == [f"open_{i}" for i in expected]
-    # each result shows its first mention with the reference marked
-    assert ("legal_ref", "82/2024/NĐ-CP") in marks(html_of(at))
+    decree_links = [p for p in _links(at) if "decree" in p.proto.page]
+    assert decree_links[0].label == "73/2019/NĐ-CP"  # exact: no "closest match"
+    assert ("legal_ref", "73/2019/NĐ-CP") in marks(html_of(at))
+    # the citing text's title is shown under the result
+    assert any("quy định quản lý đầu tư" in h.value for h in at.html)
 
 
-def test_open_a_decree_lists_every_mention_with_aliases_and_relations(corpus_db):
-    at = _on_search({"q": "nd 82", "tab": "decrees"})
-    next(b for b in at.button if b.key == "open_82/2024/NĐ-CP").click()
-    at.run()
+def test_a_chosen_tab_goes_into_the_link_and_back(corpus_db):
+    at = _on_search({"q": "chuyen doi so"})
+    at.segmented_control[0].set_value("indicators").run()
     assert_clean(at)
-    assert _param(at, "decree") == "82/2024/NĐ-CP"
-    assert at.header[0].value == "82/2024/NĐ-CP"
-    entry = Store(corpus_db).legal_document("82/2024/NĐ-CP")
-    assert entry["mentions"], "the seed article mentions it"
-    shown = html_of(at)
-    for m in entry["mentions"]:
-        assert m["doc"] in " ".join(c.value for c in at.caption)
-    assert shown.count('data-kind="legal_ref"') >= len(entry["mentions"])
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Mentions"] == str(len(entry["mentions"]))
-    # relations stated in the seed (82/2024 amends 73/2019) are listed and open the other decree
-    rel_buttons = [b for b in at.button if b.key and b.key.startswith("rel_")]
-    assert len(rel_buttons) == len(entry["relations"])
-    if rel_buttons:
-        rel_buttons[0].click()
-        at.run()
-        assert_clean(at)
-        assert at.header[0].value == entry["relations"][0]["target"]
+    assert _param(at, "tab") == "indicators"
+    assert [p for p in _links(at) if "indicator" in p.proto.page]
+    at.text_input[0].input("nd 82").run()  # a new query opens on its own likely kind
+    assert_clean(at)
+    assert at.segmented_control[0].value == "decrees" and "tab" not in at.query_params
+    assert _param(at, "q") == "nd 82"
 
 
-def test_decree_link_opens_the_decree_page_directly(corpus_db):
+def test_a_long_query_is_cut_with_one_short_line(corpus_db):
+    long = "chuyển đổi số " * 400
+    at = _on_search({"q": long})
+    notes = [c.value for c in at.caption if "cut" in c.value]
+    assert notes == [f"Query cut to its first {MAX_QUERY_CHARS} characters."]
+    shown = " ".join([*(c.value for c in at.caption), *(w.value for w in at.warning), *(e.value for e in at.error)])
+    assert long.strip() not in shown and len(shown) < 2000
+
+
+def test_old_decree_link_opens_the_decree_page(corpus_db):
     at = _on_search({"q": "82/2024/NĐ-CP", "tab": "decrees", "decree": "82/2024/NĐ-CP"})
-    assert at.header[0].value == "82/2024/NĐ-CP"
+    assert at.title[0].value == "82/2024/NĐ-CP"
 
 
-def test_unknown_decree_in_a_link_is_a_clear_error(corpus_db):
-    at = _on_search({"q": "nd 999", "tab": "decrees", "decree": "999/2099/NĐ-CP"})
-    assert at.error and "999/2099/NĐ-CP" in at.error[0].value
-
-
-def test_typing_a_query_updates_the_link(corpus_db):
-    at = _on_search()
-    at.text_input[0].input("quyết định 1012").run()
-    assert_clean(at)
-    assert _param(at, "q") == "quyết định 1012"
-    at.segmented_control[0].set_value("documents").run()
-    assert_clean(at)
-    assert _param(at, "tab") == "documents"
-
-
-def test_document_search_shows_marked_snippets(corpus_db):
-    q = "chuyển đổi số"
-    at = _on_search({"q": q, "tab": "documents"})
-    expected = search(Store(corpus_db), q, type="document")["documents"]
-    assert expected
-    html = html_of(at)
-    assert html.count("<mark>") >= len(expected)
-    assert expected[0]["id"] in html
-    # open one article with its records highlighted
-    at.toggle(f"show_{expected[0]['id']}").set_value(True).run()
-    assert_clean(at)
-    assert marks(html_of(at))
-
-
-def test_figure_search_draws_targets_and_results_over_time(corpus_db):
+def test_figures_tab_lists_and_links_without_mixing_indicators(corpus_db):
     q = "ty le ho so truc tuyen"
     at = _on_search({"q": q, "tab": "figures"})
-    figs = search(Store(corpus_db), q, type="figure")["figures"]
+    figs = search(open_store(corpus_db), q, type="figure", limit=30)["figures"]
     assert figs, "the bundled corpus reports this indicator"
     table = at.dataframe[0].value
-    assert len(table) == len(figs)
     assert list(table["text"]) == [f["text"] for f in figs]
-    charts = at.get("vega_lite_chart")
-    assert len(charts) == 1
-    spec = json.loads(charts[0].proto.spec)
-    layers = spec["layer"]
-    assert {layer["mark"]["type"] for layer in layers} == {"line", "point"}
-    assert layers[0]["encoding"]["color"]["field"] == "role_name"  # roles drawn apart
+    assert not at.get("vega_lite_chart")  # figures of different indicators are never drawn as one line
+    assert [p for p in _links(at) if "indicator" in p.proto.page]
 
 
-def test_unknown_tab_falls_back_to_decrees(corpus_db):
+def test_unknown_tab_falls_back_to_the_likely_kind(corpus_db):
     at = _on_search({"q": "nd 82", "tab": "nonsense"})
     assert at.segmented_control[0].value == "decrees"

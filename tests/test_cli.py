@@ -99,11 +99,11 @@ def test_eval_prints_scores_per_type():
 
 def test_train_from_store_learns_from_reviews(tmp_path):
     """A record accepted in the store becomes a training example of `solieu train --from-store`."""
-    from nlp.store import Store
+    from nlp.store import open_store
 
     db = tmp_path / "s.db"
     assert solieu("--db", str(db), "ingest", str(SEED), "--no-progress", "--workers", "1").returncode == 0
-    store = Store(db)
+    store = open_store(db)
     rec = store.list_records(kind="figure")[0]
     store.review(rec["rid"], "correct", reviewer="t", expected_version=rec["version"], changes={"role": "other"})
     store.close()
@@ -112,10 +112,14 @@ def test_train_from_store_learns_from_reviews(tmp_path):
     assert p.returncode == 0, p.stderr.decode()
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     base = json.loads((SEEDS.parent.parent / "models" / "role" / "meta.json").read_text(encoding="utf-8"))
-    # The reviewer's correction replaces the gold example of the same span (a target).
+    # The training gold is extra + train (never the dev gate): the reviewed record, a dev
+    # document's figure the reviewer corrected from target to other, is one more example.
     assert rec["role"] == "target" and rec["text"] == "48 nghìn doanh nghiệp"
+    assert meta["training_data"]["gold_dirs"] == base["training_data"]["gold_dirs"] == [
+        "corpus/gold/extra", "corpus/gold/train"]
     assert meta["n_examples"]["other"] == base["n_examples"]["other"] + 1
-    assert meta["n_examples"]["target"] == base["n_examples"]["target"] - 1
+    assert meta["n_examples"]["target"] == base["n_examples"]["target"]
+    assert meta["training_data"]["examples"] == base["training_data"]["examples"] + 1
     assert meta["training_data"]["sha256"] != base["training_data"]["sha256"]
 
 
@@ -130,3 +134,37 @@ def test_docbin_output_loads_in_spacy(tmp_path):
     assert p.returncode == 0, p.stderr.decode()
     (doc,) = DocBin().from_bytes(out.read_bytes()).get_docs(_vocab_nlp().vocab)
     assert any(s._.record["id"] == "82/2024/NĐ-CP" for s in doc.spans["legal_ref"])
+
+
+def test_train_from_store_counts_a_figure_added_by_review(tmp_path):
+    """A figure the extractor missed, added by a reviewer, is a training example too."""
+    from nlp.store import open_store
+
+    db = tmp_path / "s.db"
+    assert solieu("--db", str(db), "ingest", str(SEED), "--no-progress", "--workers", "1").returncode == 0
+    store = open_store(db)
+    doc = store.list_documents()[0]
+    text = store.get_document(doc["id"])["text"]
+    taken = {(r["start"], r["end"]) for r in store.list_records(doc=doc["id"])}
+    i = next(i for i in range(len(text) - 2) if text[i].isdigit() and not text[i - 1].isalnum()
+             and all(not (s <= i < e) for s, e in taken))  # a number no record covers
+    j = i
+    while j < len(text) and (text[j].isdigit() or text[j] in ".,"):
+        j += 1
+    j -= text[j - 1] in ".,"
+    rec = store.add_record(doc["id"], {"type": "figure", "start": i, "end": j, "value": 1, "role": "target"},
+                           reviewer="t")
+    assert rec["source"] == "review:added"
+    store.close()
+    out = tmp_path / "model"
+    # the dev gold alone keeps the training short; the store's reviews come on top of it
+    p = solieu("--db", str(db), "train", "--from-store", "--gold", str(GOLD_DEV), "--texts", str(SEEDS),
+               "--out", str(out))
+    assert p.returncode == 0, p.stderr.decode()
+    assert "1 reviewed figure, 1 of them added by a reviewer" in p.stderr.decode()
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    from nlp.training.examples import examples_from_gold
+
+    gold, _ = examples_from_gold([GOLD_DEV], [SEEDS])
+    replaced = any((ex.doc, ex.fig.start, ex.fig.end) == (doc["id"], i, j) for ex in gold)
+    assert meta["training_data"]["examples"] == len(gold) + 1 - replaced

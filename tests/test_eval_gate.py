@@ -1,12 +1,13 @@
 """Evaluation gate: precision/recall floors on the dev gold. A regression fails CI.
 
-Floors are the issue's bar (figure F1 >= 0.95, legal_ref F1 >= 0.98, role accuracy >= 0.90,
-id accuracy >= 0.95) plus the other fields at a little under what the engine reaches now.
+Floors are the issues' bar (figure F1 >= 0.95, legal_ref F1 >= 0.98, role accuracy >= 0.90,
+id accuracy >= 0.95, indicator token-F1 >= 0.85). The role model is trained on
+corpus/gold/extra + train only: on the dev gold its role accuracy is out of sample.
 """
 import pytest
 
-from nlp.evaluate import evaluate
-from nlp.gold import load_gold
+from nlp.training.scoring import evaluate
+from nlp.training.gold import load_gold
 from nlp.pipeline import extract
 from tests.paths import GOLD_DEV, GOLD_EXTRA, TEXT_DIRS
 
@@ -15,6 +16,7 @@ FLOORS_DEV = {
     ("legal_ref", "f1"): 0.98,
     ("figure", "role"): 0.90,
     ("legal_ref", "id"): 0.95,
+    ("figure", "indicator"): 0.85,  # token-F1 (issue 8)
 }
 
 

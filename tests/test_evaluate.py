@@ -1,7 +1,7 @@
 """The scorer follows the matching rules of corpus/GUIDELINES.md."""
 import pytest
 
-from nlp.evaluate import Report, score_document, token_f1, unit_eq
+from nlp.training.scoring import Report, score_document, token_f1, unit_eq
 
 
 def fig(start, end, value, total=None, **kw):

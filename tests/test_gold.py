@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from nlp.gold import GoldError, load_gold
+from nlp.training.gold import GoldError, load_gold
 from tests.paths import GOLD_DIRS, TEXT_DIRS
 
 

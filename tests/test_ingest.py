@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from nlp.ingest import count_inputs, ensure_bundled_corpus, ingest
-from nlp.store import Store
-from nlp.text import read_document
+from nlp.store import open_store
+from nlp.readers import read_document
 
 from .paths import EXTRA, ROOT, SEEDS
 
@@ -50,7 +50,7 @@ def _check_consistent(db: Path) -> int:
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     bad = conn.execute('SELECT count(*) FROM records r JOIN documents d ON d.docno = r.docno '
                        'WHERE substr(d.text, r.start + 1, r."end" - r.start) != r.text').fetchone()[0]
-    n = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    n = conn.execute("SELECT count(*) FROM documents WHERE version_of IS NULL").fetchone()[0]  # earlier versions apart
     fts = conn.execute("SELECT count(*) FROM documents_fts_docsize").fetchone()[0]
     conn.close()
     assert bad == 0 and fts == n
@@ -81,7 +81,7 @@ def test_ingest_files_folders_collections_and_bad_inputs(tmp_path):
     assert failed[str(tmp_path / "missing.txt")] == "file not found"
     assert "invalid JSON" in failed[f"{coll}:{len(items) + 1}"] and "`text`" in failed[f"{coll}:{len(items) + 2}"]
     assert seen[-1] == (14, 14) and [d for d, _ in seen] == list(range(1, 15))
-    with Store(db, readonly=True) as s:
+    with open_store(db, readonly=True) as s:
         doc = s.get_document(items[0][0])
         assert doc["date"] == "2024-07-10" and doc["source"] == "test" and doc["path"] == str(coll)
         assert s.get_document(seeds[0].stem)["path"] == str(folder / "sub" / seeds[0].name)
@@ -90,26 +90,51 @@ def test_ingest_files_folders_collections_and_bad_inputs(tmp_path):
     # Idempotent: same content, nothing new, nothing extracted again.
     again = ingest(db, paths, workers=1, progress=False)
     assert (again["new"], again["updated"], again["unchanged"], len(again["failed"])) == (0, 0, 8, 6)
-    with Store(db, readonly=True) as s:
+    with open_store(db, readonly=True) as s:
         assert s.count_records() == n_records
 
 
-def test_changed_file_is_updated_and_reviews_survive(tmp_path):
+def test_changed_file_is_a_new_version_and_reviews_carry_over(tmp_path):
     src = sorted(SEEDS.glob("*.txt"))[1]
     f = tmp_path / src.name
     f.write_bytes(src.read_bytes())
     db = tmp_path / "s.db"
     assert ingest(db, [f], workers=1, progress=False)["new"] == 1
-    with Store(db) as s:
+    with open_store(db) as s:
         rec = s.list_records(doc=f.stem, kind="figure", order="position")[0]
         s.review(rec["rid"], "accept", reviewer="lan", expected_version=rec["version"])
     f.write_text("Bản cập nhật.\n" + src.read_text(encoding="utf-8"), encoding="utf-8")
     report = ingest(db, [f], workers=1, progress=False)
     assert report["updated"] == 1 and report["flagged"] == 0
-    with Store(db, readonly=True) as s:
-        kept = s.get_record(rec["rid"])
-        assert kept["status"] == "accepted" and kept["start"] == rec["start"] + len("Bản cập nhật.\n")
-        assert len([r for r in s.list_records(doc=f.stem) if r["start"] == kept["start"] and r["type"] == "figure"]) == 1
+    assert report["versions"] == [{"doc": f.stem, "version": 2, "previous": f"{f.stem}@v1", "carried": 1,
+                                   "flagged": 0}]
+    with open_store(db, readonly=True) as s:
+        then = s.get_record(rec["rid"])  # the record as reviewed stays with the first version
+        assert then["doc"] == f"{f.stem}@v1" and then["start"] == rec["start"]
+        assert s.get_document(f"{f.stem}@v1")["text"] == src.read_text(encoding="utf-8")
+        now = [r for r in s.list_records(doc=f.stem) if r["start"] == rec["start"] + len("Bản cập nhật.\n")
+               and r["type"] == "figure"]
+        assert len(now) == 1 and now[0]["status"] == "accepted"
+    assert _check_consistent(db) == 1
+    assert ingest(db, [f], workers=1, progress=False)["unchanged"] == 1  # resumes: nothing new
+
+
+def test_the_command_line_says_when_a_file_became_a_new_version(tmp_path):
+    src = sorted(SEEDS.glob("*.txt"))[0]
+    f = tmp_path / "baocao.txt"
+    f.write_bytes(src.read_bytes())
+    db = tmp_path / "s.db"
+    cmd = [sys.executable, "-m", "nlp", "--db", str(db), "ingest", str(f), "--workers", "1", "--no-progress"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    assert subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True).returncode == 0
+    f.write_text("Một bài khác hẳn, cùng tên tệp: đạt 42% theo Nghị định số 82/2024/NĐ-CP.\n", encoding="utf-8")
+    p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert "baocao: content changed, stored as version 2; version 1 is kept as baocao@v1" in p.stderr
+    assert json.loads(p.stdout)["updated"] == 1
+    with open_store(db, readonly=True) as s:
+        assert s.get_document("baocao@v1")["text"] == src.read_text(encoding="utf-8")
+        assert "42%" in s.get_document("baocao")["text"]
 
 
 def test_syndicated_copies_in_a_collection_are_linked(tmp_path):
@@ -119,7 +144,7 @@ def test_syndicated_copies_in_a_collection_are_linked(tmp_path):
     db = tmp_path / "s.db"
     report = ingest(db, [_collection(tmp_path / "c.jsonl.gz", items + copies)], workers=1, progress=False)
     assert report["new"] == 6 and report["duplicates"] == 2
-    with Store(db, readonly=True) as s:
+    with open_store(db, readonly=True) as s:
         assert sorted(s.get_document(longest[0])["duplicates"]) == ["copy-1", "copy-2"]
 
 
@@ -130,12 +155,12 @@ def test_resume_after_the_ingest_is_killed(tmp_path):
     items = _articles()
     coll = _collection(tmp_path / "c.jsonl.gz", items)
     db = tmp_path / "s.db"
-    Store(db).close()
+    open_store(db).close()
     proc = subprocess.Popen([sys.executable, "-c", _INGEST, str(db), str(coll)], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
     try:
         deadline = time.time() + 120
-        with Store(db, readonly=True) as reader:
+        with open_store(db, readonly=True) as reader:
             while reader.count_documents() < 5 and time.time() < deadline and proc.poll() is None:
                 time.sleep(0.05)
             stored_at_kill = reader.count_documents()
@@ -182,7 +207,7 @@ def test_a_killed_worker_is_replaced_and_nothing_is_lost(tmp_path):
 
     def kill_a_worker() -> None:
         deadline = time.time() + 120
-        with Store(db, timeout=1.0) as watch:
+        with open_store(db, timeout=1.0) as watch:
             while time.time() < deadline:
                 workers = _pool_workers()
                 # Workers exist only once batches are submitted, so killing one now always
@@ -194,7 +219,7 @@ def test_a_killed_worker_is_replaced_and_nothing_is_lost(tmp_path):
                     return
                 time.sleep(0.02)
 
-    Store(db).close()
+    open_store(db).close()
     t = threading.Thread(target=kill_a_worker)
     t.start()
     report = ingest(db, [coll], workers=2, progress=False)
@@ -206,7 +231,7 @@ def test_a_killed_worker_is_replaced_and_nothing_is_lost(tmp_path):
 
 
 def test_first_start_ingests_the_bundled_corpus(tmp_path):
-    s = Store(tmp_path / "first.db")
+    s = open_store(tmp_path / "first.db")
     calls = []
     n_files = len(list(SEEDS.glob("*.txt"))) + len(list(EXTRA.glob("*.txt")))
     added = ensure_bundled_corpus(s, progress_cb=lambda done, total, name: calls.append((done, total)))
@@ -221,14 +246,14 @@ def test_locked_store_stops_the_ingest_with_a_clear_error(tmp_path):
     from nlp.store import StoreError
 
     db = tmp_path / "s.db"
-    Store(db).close()
+    open_store(db).close()
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(StoreError, match="locked"):
             from nlp.ingest import _ingest_into
 
-            s = Store(db, timeout=0.2)
+            s = open_store(db, timeout=0.2)
             try:
                 _ingest_into(s, [sorted(SEEDS.glob("*.txt"))[0]], workers=1, progress=False, progress_cb=None)
             finally:

@@ -9,13 +9,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from nlp import leftovers, rules
-from nlp.gold import load_gold
+from nlp.training.gold import load_gold
 from nlp.leftovers import find_leftovers
 from nlp.records import Ignored
 from tests.paths import GOLD_DIRS, TEXT_DIRS
 
 CASES = [json.loads(line) for line in (Path(__file__).parent / "cases" / "leftovers.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-RULES = rules.load("leftovers", required=("pattern", "kind"))
 
 
 def check_regions(text: str, regions: list[Ignored]) -> None:
@@ -36,16 +35,6 @@ def test_golden_case(case):
     found = find_leftovers(case["text"])
     check_regions(case["text"], found)
     assert [{"reason": r.reason, "text": r.text} for r in found] == case["expect"]
-
-
-@pytest.mark.parametrize("rule", RULES, ids=[r["id"] for r in RULES])
-def test_rule_finds_its_examples_and_not_its_counter_examples(rule):
-    for example in rule["examples"]:
-        found = find_leftovers(example)
-        check_regions(example, found)
-        assert [(r.reason, r.text) for r in found] == [(rule["id"], example.strip())], example
-    for sentence in rule.get("not_examples", []):
-        assert find_leftovers(sentence) == [], sentence
 
 
 def load_gold_dirs():

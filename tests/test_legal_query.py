@@ -7,8 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nlp.analysis import Analysis
 from nlp.legal import find_legal_refs
-from nlp.legal_query import DecreeQuery, fold, matches, parse_decree_query
+from nlp.lang.fold import fold
+from nlp.legal_query import DecreeQuery, matches, parse_decree_query
 from tests.paths import ROOT
 
 CASES = [json.loads(l) for l in (ROOT / "tests" / "cases" / "decree_queries.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
@@ -59,7 +61,7 @@ TEXT = (
 
 @pytest.fixture(scope="module")
 def records():
-    return [r.to_dict() for r in find_legal_refs(TEXT, [(0, len(TEXT))])]
+    return [r.to_dict() for r in find_legal_refs(Analysis(TEXT, [(0, len(TEXT))]))]
 
 
 @pytest.mark.parametrize("query,texts", [

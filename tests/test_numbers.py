@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from nlp.numbers import multiplier_of, parse_expression, parse_number
+from decimal import Decimal
+
+from nlp.lang.numbers import multiplier_of, parse_expression, parse_number, scale
 
 CASES = [json.loads(l) for l in (Path(__file__).parent / "cases" / "numbers.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
 NUMERALS = [c for c in CASES if "numeral" in c]
@@ -23,10 +25,12 @@ def test_parse_number(case):
 
 @pytest.mark.parametrize("case", EXPRESSIONS, ids=[c["expression"] for c in EXPRESSIONS])
 def test_parse_expression(case):
+    """Values are exact: the float nearest the written decimal × multipliers, as the JSON
+    literal of the case is (`8,030 tỷ` == 8030000000, never 8029999999.999999)."""
     got = [[q.value, q.total, q.comparator] for q in parse_expression(case["expression"])]
     assert len(got) == len(case["values"])
     for (v, t, c), (ev, et, ec) in zip(got, case["values"]):
-        assert _close(v, ev) and _close(t, et) and c == ec
+        assert v == ev and t == et and c == ec, (v, t, c)
 
 
 def test_multipliers_multiply_together():
@@ -51,3 +55,20 @@ def test_vietnamese_thousands_round_trip(n):
 def test_decimal_comma_round_trip(whole, frac):
     written = f"{whole:,}".replace(",", ".") + f",{frac:02d}"
     assert _close(parse_number(written), whole + frac / 100)
+
+
+@given(st.integers(min_value=0, max_value=999_999), st.integers(min_value=1, max_value=999),
+       st.sampled_from([("nghìn", 3), ("triệu", 6), ("tỷ", 9), ("nghìn tỷ", 12)]))
+def test_multiplied_decimals_are_exact(whole, frac, mult):
+    """`a,bcd <multiplier>` is the float nearest the exact decimal product, whatever the digits."""
+    words, power = mult
+    written = f"{whole:,}".replace(",", ".") + f",{frac:03d}"
+    exact = float(Decimal(f"{whole}.{frac:03d}") * 10 ** power)
+    (q,) = parse_expression(f"{written} {words} đồng")
+    assert q.value == exact
+
+
+def test_scale_is_exact_for_a_value_already_read():
+    """A caller holding a float read from a numeral (a table cell under `tỷ đồng`) scales it exactly."""
+    assert 8.03 * 1e9 != 8030000000  # the float product is not
+    assert scale(8.03, 1e9) == 8030000000 and scale(parse_number("4,35"), multiplier_of("nghìn tỷ")) == 4.35e12

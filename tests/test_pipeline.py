@@ -41,7 +41,7 @@ def test_extract_never_raises_on_arbitrary_unicode(text):
 
 
 def test_nfd_input_is_not_normalised_by_extract():
-    # extract indexes the text as given; normalising is the reader's job (nlp.text).
+    # extract indexes the text as given; normalising is the reader's job (nlp.readers).
     text = unicodedata.normalize("NFD", "Tỷ lệ đạt 42% theo Nghị định số 82/2024/NĐ-CP.")
     check(text)
 
@@ -58,3 +58,19 @@ def test_a_sentence_gives_both_kinds():
     fig = next(r for r in recs if r.type == "figure")
     assert fig.value == 42 and fig.unit == "%" and fig.role == "actual" and fig.year == 2024
     assert fig.sentence == (0, len(text))
+
+
+def test_table_framing_fails_inside_the_one_boundary(monkeypatch):
+    """Table framing runs inside extract's one error boundary: if it fails, the records
+    found so far come back (unframed, sorted) and extract does not raise."""
+    import nlp.pipeline
+
+    def broken(text, records):
+        raise RuntimeError("table framing broke")
+
+    text = "| Chỉ tiêu | Kế hoạch 2025 |\n| Tỷ lệ hồ sơ trực tuyến | 80% |\nTheo Nghị định số 82/2024/NĐ-CP, đạt 42%."
+    monkeypatch.setattr(nlp.pipeline, "apply_table_frames", broken)
+    records = extract(text)
+    assert any(r.type == "legal_ref" for r in records)
+    assert any(r.type == "figure" and r.text == "42%" for r in records)
+    assert [(r.start, r.end) for r in records] == sorted((r.start, r.end) for r in records)

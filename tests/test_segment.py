@@ -1,6 +1,6 @@
 from hypothesis import given, settings, strategies as st
 
-from nlp.segment import analyze, sentence_of, split_sentences
+from nlp.segment import analyze, split_sentences
 
 
 def test_sentences_are_exact_slices_in_order():
@@ -25,12 +25,6 @@ def test_words_align_to_characters_and_carry_pos():
     assert any(w.text == "14.727" and w.pos == "M" for w in words)
 
 
-def test_sentence_of_finds_the_enclosing_sentence():
-    spans = [(0, 10), (11, 20), (22, 30)]
-    assert sentence_of(spans, 12, 14) == (11, 20)
-    assert sentence_of(spans, 0, 1) == (0, 10)
-
-
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
 def test_sentences_never_raise_and_slice(text):
@@ -39,3 +33,29 @@ def test_sentences_never_raise_and_slice(text):
     for s, e in spans:
         assert prev <= s < e <= len(text)
         prev = e
+
+
+def test_light_underthesea_import_completes_on_use():
+    """Extraction imports only underthesea's tokenizers (nlp.segment._tokenizers); a later
+    `import underthesea` by other code still gets the whole package."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from nlp.pipeline import extract\n"
+        "assert extract('Năm 2024 đạt 50% kế hoạch, tăng 12 xã.')\n"
+        "assert 'underthesea.pipeline.ner' not in sys.modules\n"
+        "import underthesea\n"
+        "from underthesea import pos_tag, word_tokenize\n"
+        "assert word_tokenize('Bác sĩ bây giờ') == ['Bác sĩ', 'bây giờ']\n"
+        "assert pos_tag('Tôi đi học')[0] == ('Tôi', 'P')\n"
+        "assert callable(underthesea.ner) and underthesea.__version__\n"
+        "try:\n"
+        "    underthesea.no_such_name\n"
+        "except AttributeError:\n"
+        "    print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp.gold import read_text
+from nlp.training.gold import read_text
 from nlp.records import Figure, LegalRef
 from nlp.ui.highlight import KINDS, highlight_html, kind_of, legend_html, sentence_html
 from tests.paths import GOLD_DEV, SEEDS

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -78,13 +78,44 @@ def available() -> list[str]:
     return sorted(p.stem for p in RULES_DIR.glob("*.yml"))
 
 
-# --- helpers that compile word lists into regexes (shared by every rule consumer) ----------
+# --- the one builder of word-list regexes (shared by every rule consumer) ----------------
 
 WORD_START = r"(?<![^\W_])"  # not preceded by a letter or digit
 WORD_END = r"(?![^\W_])"  # not followed by a letter or digit
+NEVER = r"(?!)"  # a pattern that matches nothing: the regex of an empty word list
 
 
-def alternation(words: Iterable[str]) -> str:
-    """Regex alternation of cue words, longest first; spaces match any whitespace run."""
-    uniq = sorted({w for w in words}, key=len, reverse=True)
-    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in uniq) + ")"
+def alternation(words: Iterable[str], *, bounded: bool = False, unaccented: Callable[[str], str] | None = None) -> str:
+    """One regex group `(?:w1|w2|...)` for a list of cue words or phrases.
+
+    Longest first, so that the most specific cue wins ("ước đạt" over "ước"); the spaces
+    between syllables match any whitespace run (a hard line-wrap included). Case is left
+    to the caller's flags. Options:
+    - bounded: whole syllables only, neither preceded nor followed by a letter or digit
+      (WORD_START / WORD_END);
+    - unaccented: the folding function (nlp.lang.fold.fold; rules sit below lang, so the
+      caller hands it in): each accented letter also matches its folded form and đ/Đ also
+      d/D (ASCII spellings: `Nghi dinh` for `Nghị định`), never another accent (`tổ` is
+      not `tờ`).
+    An empty list gives NEVER.
+    """
+    uniq = sorted({" ".join(w.split()) for w in words if w and w.strip()}, key=lambda w: (-len(w), w))
+    if not uniq:
+        return NEVER
+    body = "(?:" + "|".join(r"\s+".join(_syllable(s, unaccented) for s in w.split()) for w in uniq) + ")"
+    return f"{WORD_START}{body}{WORD_END}" if bounded else body
+
+
+def _syllable(syllable: str, fold: Callable[[str], str] | None) -> str:
+    if fold is None:
+        return re.escape(syllable)
+    out = []
+    for ch in syllable:
+        base = fold(ch)
+        if ch in "đĐ":
+            out.append("[đĐdDðÐ]")  # Ð/ð stand in for Đ/đ in legacy-encoded texts
+        elif ch.isalpha() and base != ch.lower():
+            out.append(f"[{re.escape(ch)}{re.escape(base)}]")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)

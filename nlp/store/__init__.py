@@ -1,48 +1,69 @@
-"""The corpus store: one embedded SQLite file (WAL), no server.
+"""The corpus store: documents, records with their review state, the review log and the
+legal-document catalogue, behind one interface.
 
-API (the CLI and the app code against exactly this)::
+    open_store(location=None, *, readonly=False, timeout=10.0) -> Store
+        location None -> default_location(); creates or upgrades the database
+        a file path -> SQLite (nlp/store/sqlite/), `postgresql://...` -> PostgreSQL (nlp/store/postgres/)
+    default_location() -> str       # $SOLIEU_DB, else platformdirs user_data_dir("solieu")/solieu.db
+    Store                           # the interface: nlp/store/interface.py lists every method
+    StoreError, ConflictError (.current), ValidationError
+    Prepared, prepare(text)         # what ingest workers compute for the writer
 
-    class StoreError(Exception)         # one-line message: locked, read-only, corrupt, newer schema, ...
-    class ConflictError(StoreError)     # .current: the record as stored now
-    class ValidationError(StoreError)
-
-    Store(path=None, *, readonly=False, timeout=10.0)  # None -> default_path(); creates/upgrades; WAL
-                                        # timeout: seconds to wait for another writer
-    Store.default_path() -> Path        # $SOLIEU_DB, else platformdirs user_data_dir("solieu")/solieu.db
-    .close()                            # also a context manager: `with Store(p) as s: ...`
-    .add_document(doc, records, *, prepared=None) -> {"doc", "status": new|unchanged|updated,
-                                                      "records", "flagged", "duplicate_of"}
-    .get_document(doc_id) -> dict | None          # + "text", "duplicate_of", "duplicates", "records"
-    .count_documents() -> int
-    .list_documents(limit=100, offset=0) -> list[dict]
-    .known_hashes() -> {doc id: sha256}
-    .list_records(*, status=None, kind=None, role=None, doc=None, order="confidence",
-                  limit=None, offset=0, flagged=None) -> list[dict]     # status: one or a list
-        # each: the record's fields + rid, doc, status, version, reviewer, reviewed_at,
-        #       sentence_text, flagged; order: confidence (least first) | position | reviewed | rid
-    .count_records(*, status=None, kind=None) -> int
-    .get_record(rid) -> dict | None
-    .review(rid, action, *, reviewer, expected_version, changes=None) -> dict   # accept|reject|correct
-    .undo(reviewer) -> dict | None
-    .review_log(rid=None) -> list[dict]    # id, rid, doc, action, old, new, reviewer, at, undoes
-    .export_reviewed(fmt="jsonl") -> str   # jsonl | csv | json, via nlp.export
-    .stats(top=10) -> {"documents", "duplicates", "records": {kind: {status: n}}, "flagged",
-                       "legal_documents", "top_cited": [(id, n_mentions, n_docs)]}
-    .legal_document(canonical_id, mentions_limit=None) -> dict | None
-        # id, doc_type, number, year, code, issuer, title (None: the extractor gives no titles
-        # yet), aliases, relations (both directions: amends / amended_by ...), mentions
-
-A flagged record is a reviewed one whose document changed so that the new extraction no
-longer finds it: its offsets and `sentence_text` are those of the version it was
-reviewed on (do not slice the current text with them).
-
-The default path: `$SOLIEU_DB`, else `solieu.db` in platformdirs' user data directory
-(`~/.local/share/solieu/solieu.db` on Linux). A Store object is one connection: open one
-per thread / Streamlit session; any number of readers work while one process writes.
+A location is an SQLite file (nlp/store/sqlite/, the default, embedded) or a PostgreSQL
+URL (nlp/store/postgres/: `postgresql://USER:PASSWORD@HOST:PORT/DB`, `postgresql:///DB`
+over the local socket; needs the optional driver, `pip install "solieu[scale]"`), behind
+the same interface. Callers never import a backend module.
 """
 from __future__ import annotations
 
-from .db import Prepared, Store, prepare
-from .errors import ConflictError, StoreError, ValidationError
+import os
+import re
+from pathlib import Path
 
-__all__ = ["Store", "StoreError", "ConflictError", "ValidationError", "Prepared", "prepare"]
+from .errors import ConflictError, StoreError, ValidationError
+from .interface import BUSY_TIMEOUT_S, DocumentFilters, FigureFilters, Store, Term, TextQuery
+from .prepared import Prepared, prepare
+
+
+def default_location() -> str:
+    """$SOLIEU_DB, else solieu.db in the user's data directory (platformdirs)."""
+    env = os.environ.get("SOLIEU_DB")
+    if env:
+        return env
+    from platformdirs import user_data_dir
+
+    return str(Path(user_data_dir("solieu", appauthor=False)) / "solieu.db")
+
+
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+def is_postgres(location: str | Path | None) -> bool:
+    """Whether a location names a PostgreSQL database (a `postgresql://` URL)."""
+    return isinstance(location, str) and location.lower().startswith(tuple(s + ":" for s in POSTGRES_SCHEMES))
+
+
+def open_store(location: str | Path | None = None, *, readonly: bool = False,
+               timeout: float = BUSY_TIMEOUT_S) -> Store:
+    """The store at `location` (a file path or a postgresql:// URL; None: default_location()),
+    opened for this thread. StoreError (one line) when it cannot be opened."""
+    location = default_location() if location is None else location
+    if is_postgres(location):
+        try:
+            from .postgres import PostgresStore
+        except ImportError as exc:
+            raise StoreError(f"a PostgreSQL store needs the psycopg driver ({exc}); "
+                             "install it with: pip install \"solieu[scale]\"") from None
+        return PostgresStore(str(location), readonly=readonly, timeout=timeout)
+    m = _URL.match(str(location))
+    if m:
+        raise StoreError(f"{m.group(0)}…: unknown kind of store URL; give a file path (SQLite) "
+                         "or postgresql://USER:PASSWORD@HOST:PORT/DBNAME")
+    from .sqlite import SQLiteStore
+
+    return SQLiteStore(location, readonly=readonly, timeout=timeout)
+
+
+__all__ = ["open_store", "default_location", "is_postgres", "Store", "StoreError", "ConflictError", "ValidationError",
+           "Prepared", "prepare", "TextQuery", "Term", "DocumentFilters", "FigureFilters"]

@@ -1,97 +1,115 @@
-"""An indicator over time from figure search results: targets and results drawn apart.
+"""One indicator over time: targets and actual results as separate marks, each point a figure.
 
-The x axis is the year a figure refers to (its `year`: reporting year of a result,
-deadline of a target), falling back to the year of the document's date. Figures of
-different units cannot share an axis, so the chart shows one unit at a time.
+A chart shows the points of one indicator group (nlp.tracking: one key, one unit), plus
+groups a user chose to add (each its own series, never averaged with another) or merge
+(their points join the series). Every point sits at its figure's value in its year
+(results just left of the year, targets just right, so neither hides the other):
+targets ◆, results ●. A line joins, per series and role, one value per year: the one
+reported last (the newest document), so a revised figure shows where it was revised to
+and the earlier report stays a point off the line, on purpose. Points carry their record
+id: a click selects it (Streamlit's selection), and the page shows its sentence.
 """
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 import altair as alt
 import pandas as pd
 
-from ..export import as_dict
-
-TIMELINE_COLUMNS = ["year", "value", "unit", "role", "indicator", "doc", "date", "text"]
-_ROLE_ORDER = ["target", "actual", "other"]
-
-
-def _year_of(d: dict[str, Any], doc_dates: Mapping[str, str | None]) -> int | None:
-    if isinstance(d.get("year"), int):
-        return d["year"]
-    date = d.get("date") or doc_dates.get(d.get("doc") or "")
-    if isinstance(date, str) and len(date) >= 4 and date[:4].isdigit():
-        return int(date[:4])
-    return None
-
-
-def timeline_frame(figures: Iterable[Any], doc_dates: Mapping[str, str | None] | None = None) -> pd.DataFrame:
-    """One row per figure that has a year and a value, sorted by year."""
-    doc_dates = doc_dates or {}
-    rows = []
-    for d in map(as_dict, figures):
-        if d.get("type", "figure") != "figure" or d.get("value") is None:
-            continue
-        year = _year_of(d, doc_dates)
-        if year is None:
-            continue
-        rows.append({
-            "year": year, "value": float(d["value"]), "unit": d.get("unit") or "(none)",
-            "role": d.get("role") or "other", "indicator": d.get("indicator") or "",
-            "doc": d.get("doc") or "", "date": d.get("date") or doc_dates.get(d.get("doc") or "") or "",
-            "text": d.get("text") or "",
-        })
-    df = pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
-    return df.sort_values(["year", "role"], kind="stable").reset_index(drop=True)
-
-
-def units_by_frequency(df: pd.DataFrame) -> list[str]:
-    return [u for u, _ in Counter(df["unit"]).most_common()]
-
-
-# Targets and results of one year sit side by side, not on top of each other.
-_X_OFFSET = {"target": 0.12, "actual": -0.12, "other": 0.0}
+COLUMNS = ["series", "year", "x", "value", "role", "role_name", "comparator", "doc", "date", "rid", "text", "sentence",
+           "on_line"]
+# Within a year, results sit a little left of the year and targets a little right, so a
+# target and a result of one year never hide each other (lines go through the same x).
+X_OFFSET = {"actual": -0.12, "target": 0.12, "other": 0.0}
+ROLE_ORDER = ["target", "actual", "other"]
+ROLE_NAMES = {"target": "target (plan)", "actual": "actual (result)", "other": "other"}
 _COLORS = {"target": "#d08c00", "actual": "#1a8f3a", "other": "#4a64c8"}
 _SHAPES = {"target": "diamond", "actual": "circle", "other": "square"}
-_NAMES = {"target": "target (plan)", "actual": "actual (result)", "other": "other"}
+_SERIES_COLORS = ["#1f77b4", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
+SELECTION = "point"  # the name of the chart's point selection (st.altair_chart's event.selection)
+SENTENCE_CHARS = 160
 
 
-def timeline_chart(df: pd.DataFrame, unit: str | None = None) -> alt.LayerChart:
-    """Points per figure (targets ◆, results ●) and a line through each role's yearly mean,
-    dashed for targets, for one unit."""
-    if unit is None and len(df):
-        unit = units_by_frequency(df)[0]
-    data = df[df["unit"] == unit] if unit is not None else df
-    data = data.assign(x=data["year"] + data["role"].map(_X_OFFSET).fillna(0.0),
-                       role_name=data["role"].map(_NAMES).fillna(data["role"]))
-    roles = [r for r in _ROLE_ORDER if r in set(data["role"])] or _ROLE_ORDER
-    names = [_NAMES[r] for r in roles]
-    color = alt.Color("role_name:N", title=None, sort=names, legend=alt.Legend(orient="top"),
-                      scale=alt.Scale(domain=names, range=[_COLORS[r] for r in roles]))
-    x_axis = alt.Axis(format="d", tickMinStep=1, title="year")
-    years = (int(data["year"].min()) - 1, int(data["year"].max()) + 1) if len(data) else (2000, 2030)
-    x_scale = alt.Scale(domain=list(years), nice=False)
-    # Headroom above the highest point so it never sits on the frame; zero kept for scale.
-    top = float(data["value"].max()) * 1.12 if len(data) else 1.0
-    bottom = min(0.0, float(data["value"].min()) * 1.12) if len(data) else 0.0
-    y_scale = alt.Scale(domain=[bottom, top or 1.0], nice=True)
-    y = alt.Y("value:Q", title=unit or "value", scale=y_scale)
-    lines = alt.Chart(data).mark_line(strokeWidth=2, opacity=0.7).encode(
-        x=alt.X("year:Q", axis=x_axis, scale=x_scale),
-        y=alt.Y("mean(value):Q", title=unit or "value", scale=y_scale),
-        color=color,
-        strokeDash=alt.StrokeDash("role_name:N", legend=None, sort=names,
-                                  scale=alt.Scale(domain=names, range=[[6, 4] if r == "target" else [1, 0] for r in roles])),
-    )
-    points = alt.Chart(data).mark_point(size=90, filled=True, opacity=0.9).encode(
-        x=alt.X("x:Q", axis=x_axis, scale=x_scale),
-        y=y,
-        color=color,
-        shape=alt.Shape("role_name:N", sort=names, legend=None,
-                        scale=alt.Scale(domain=names, range=[_SHAPES[r] for r in roles])),
-        tooltip=[alt.Tooltip("year:Q", format="d"), "value:Q", "unit:N", "role:N", "indicator:N", "doc:N",
-                 "date:N", "text:N"],
-    )
-    return (lines + points).properties(height=320)
+def _short(s: Any, n: int = SENTENCE_CHARS) -> str:
+    s = " ".join(str(s or "").split())
+    return s if len(s) <= n else s[: n - 1].rsplit(" ", 1)[0] + "…"
+
+
+def points_frame(series: Iterable[tuple[str, Iterable[dict[str, Any]]]]) -> pd.DataFrame:
+    """Rows of the chart: one per point with a year and a value, of each (series label, points).
+
+    `on_line` marks, per series, role and year, the point reported last (newest document,
+    then the later record): the one the series' line goes through."""
+    rows = []
+    for label, points in series:
+        for p in points:
+            if p.get("year") is None or p.get("value") is None:
+                continue
+            role = p.get("role") if p.get("role") in ROLE_NAMES else "other"
+            rows.append({"series": label, "year": int(p["year"]), "x": int(p["year"]) + X_OFFSET[role],
+                         "value": float(p["value"]), "role": role,
+                         "role_name": ROLE_NAMES[role], "comparator": p.get("comparator") or "=",
+                         "doc": p.get("doc") or "", "date": p.get("date") or "", "rid": int(p["rid"]),
+                         "text": p.get("text") or "", "sentence": _short(p.get("sentence")), "on_line": False})
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    if len(df):
+        df = df.sort_values(["series", "role", "year", "date", "rid"], kind="stable").reset_index(drop=True)
+        last = df.groupby(["series", "role", "year"], sort=False).tail(1).index
+        df.loc[last, "on_line"] = True
+    return df
+
+
+def indicator_chart(df: pd.DataFrame, unit: str | None = None) -> alt.LayerChart:
+    """Points (targets ◆, results ●) at their exact value in their year (results just left of
+    the year's tick, targets just right), lines through each series' and role's last-reported
+    value per year (dashed for targets); clicking a point selects it."""
+    several = df["series"].nunique() > 1 if len(df) else False
+    roles = [r for r in ROLE_ORDER if r in set(df["role"])] or ROLE_ORDER[:2]
+    names = [ROLE_NAMES[r] for r in roles]
+    years = (int(df["year"].min()), int(df["year"].max())) if len(df) else (2000, 2030)
+    x = alt.X("x:Q", title="year", axis=alt.Axis(format="d", tickMinStep=1),
+              scale=alt.Scale(domain=[years[0] - 0.5, years[1] + 0.5], nice=False))
+    lo = min(0.0, float(df["value"].min())) if len(df) else 0.0
+    hi = float(df["value"].max()) * 1.12 if len(df) else 1.0
+    y = alt.Y("value:Q", title=unit or "value", scale=alt.Scale(domain=[lo, hi or 1.0], nice=True))
+    # One legend for role (colour and shape together) when one series is drawn; with several,
+    # colour tells the series and shape the role, each with its legend.
+    role_shape = alt.Shape("role_name:N", title=None, sort=names,
+                           scale=alt.Scale(domain=names, range=[_SHAPES[r] for r in roles]),
+                           legend=alt.Legend(orient="top", title=None))
+    dash = alt.StrokeDash("role_name:N", sort=names, legend=None,
+                          scale=alt.Scale(domain=names, range=[[6, 4] if r == "target" else [1, 0] for r in roles]))
+    if several:
+        labels = list(dict.fromkeys(df["series"]))
+        color = alt.Color("series:N", title=None, sort=labels, legend=alt.Legend(orient="top", labelLimit=400),
+                          scale=alt.Scale(domain=labels, range=_SERIES_COLORS[: len(labels)] or _SERIES_COLORS))
+    else:
+        color = alt.Color("role_name:N", title=None, sort=names, legend=alt.Legend(orient="top", title=None),
+                          scale=alt.Scale(domain=names, range=[_COLORS[r] for r in roles]))
+    selection = alt.selection_point(name=SELECTION, fields=["rid"], on="click", clear="dblclick")
+    line_data = df[df["on_line"]] if len(df) else df
+    lines = alt.Chart(line_data).mark_line(strokeWidth=2, opacity=0.6).encode(
+        x=x, y=y, color=color, strokeDash=dash, detail="series:N")
+    points = alt.Chart(df).mark_point(size=110, filled=True, opacity=0.95, strokeWidth=1.5).encode(
+        x=x, y=y, color=color, shape=role_shape,
+        stroke=alt.condition(selection, alt.value("#000000"), alt.value("transparent"), empty=False),
+        tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.6~g"), "comparator:N",
+                 alt.Tooltip("role_name:N", title="role"), "series:N", "doc:N", "date:N", "text:N",
+                 alt.Tooltip("sentence:N", title="sentence"), "rid:Q"],
+    ).add_params(selection)
+    # SVG: each point is an element of the page (it can be clicked and found by browser tests)
+    return (lines + points).properties(height=340, usermeta={"embedOptions": {"renderer": "svg"}})
+
+
+def selected_rid(event: Any) -> int | None:
+    """The record id of the point a chart selection event holds (st.altair_chart on_select), or None."""
+    try:
+        sel = event.selection[SELECTION] if hasattr(event, "selection") else event["selection"][SELECTION]
+    except (KeyError, TypeError, AttributeError):
+        return None
+    if isinstance(sel, list) and sel and isinstance(sel[0], dict) and sel[0].get("rid") is not None:
+        try:
+            return int(sel[0]["rid"])
+        except (TypeError, ValueError):
+            return None
+    return None

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from spacy import displacy
 
-from ..export import as_dict
+from ..records import as_dict
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,17 @@ KINDS: dict[str, Kind] = {
 
 # displaCy's default template plus a tooltip and data attributes (for the details on
 # hover and for browser tests). {text} is escaped by displaCy, the rest by `_attr`.
+# `{open}`/`{close}` wrap a legal reference in a link to its decree page (`links=True`);
+# `{focus}` outlines the record a link pointed at.
 _TEMPLATE = (
-    '<mark class="entity" data-kind="{kind}" data-ref="{ref}" data-rid="{rid}" title="{tip}" '
+    '{open}<mark class="entity" data-kind="{kind}" data-ref="{ref}" data-rid="{rid}" title="{tip}" '
     'style="background: {bg}; padding: 0.2em 0.4em; margin: 0 0.15em; line-height: 1; '
-    'border-radius: 0.35em;">{text}<span style="font-size: 0.7em; font-weight: bold; '
+    'border-radius: 0.35em;{focus}">{text}<span style="font-size: 0.7em; font-weight: bold; '
     'line-height: 1; border-radius: 0.35em; vertical-align: middle; margin-left: 0.4rem">'
-    "{label}</span></mark>"
+    "{label}</span></mark>{close}"
 )
+_FOCUS = " outline: 3px solid #c0392b; outline-offset: 1px;"
+_LINK_STYLE = "color: inherit; text-decoration: none;"
 
 
 def kind_of(record: Any) -> str:
@@ -94,12 +98,15 @@ def tooltip(record: Any) -> str:
     return ""
 
 
-def _non_overlapping(records: Iterable[Any], length: int, offset: int) -> list[dict[str, Any]]:
+def _non_overlapping(records: Iterable[Any], length: int, offset: int, links: bool = False,
+                     focus: Any = None) -> list[dict[str, Any]]:
     """Spans that displaCy can draw: inside the text, sorted, no overlaps.
 
     displaCy's ent style cannot nest marks; on overlap the earlier (then longer) span
     wins, the other stays in the records table.
     """
+    from .links import decree_href
+
     spans = []
     for rec in records:
         d = as_dict(rec)
@@ -118,28 +125,36 @@ def _non_overlapping(records: Iterable[Any], length: int, offset: int) -> list[d
     out = []
     for s, e, d in kept:
         kind = kind_of(d)
+        ref = d.get("id") if d.get("type") == "legal_ref" else ""
+        link = bool(links and ref)
         out.append({
             "start": s,
             "end": e,
             "label": KINDS[kind].label,
             "params": {
                 "kind": kind,
-                "ref": _attr(d.get("id") if d.get("type") == "legal_ref" else ""),
+                "ref": _attr(ref),
                 "rid": _attr(d.get("rid", "")),
-                "tip": _attr(tooltip(d)),
+                "tip": _attr(tooltip(d) + (" · open its page" if link else "")),
+                "open": (f'<a class="solieu-ref" href="{_attr(decree_href(ref))}" target="_self" '
+                         f'style="{_LINK_STYLE}">') if link else "",
+                "close": "</a>" if link else "",
+                "focus": _FOCUS if focus is not None and str(d.get("rid")) == str(focus) else "",
             },
         })
     return out
 
 
-def highlight_html(text: str, records: Iterable[Any], *, offset: int = 0) -> str:
+def highlight_html(text: str, records: Iterable[Any], *, offset: int = 0, links: bool = False,
+                   focus: Any = None) -> str:
     """`text` as escaped HTML with every record marked by kind.
 
     `offset` is where `text` starts in the document the records index (0 for a whole
-    document, the sentence start for one sentence).
+    document, the sentence start for one sentence). `links`: every legal reference with
+    an id is a link to its decree page; `focus`: the rid of a record to outline.
     """
     text = text if isinstance(text, str) else ""
-    ents = _non_overlapping(records, len(text), offset)
+    ents = _non_overlapping(records, len(text), offset, links, focus)
     options = {
         "colors": {k.label: k.color for k in KINDS.values()},
         "template": _TEMPLATE,

@@ -1,34 +1,39 @@
 """The Review page's logic: which fields are editable, how form strings become values.
 
 A correction is checked here before it reaches the store (which checks again and has
-the last word): a value must be a number, a role one of the three, a year a year, an
-issue date an ISO date. Numbers are typed the Vietnamese way (`50.350`, `22,4`); a
-lone `.` followed by other than three digits is read as a decimal point (`1.5`).
+the last word) with the same checks, those of the record contract (nlp.records): a value
+must be a number, a role one of the three, a year a year, an issue date an ISO date.
+What a form adds is reading typed strings: numbers the Vietnamese way (`50.350`,
+`22,4`) by the extractor's own numeral reader (nlp.lang.numbers), with a sign and
+spaces between digit groups allowed.
 """
 from __future__ import annotations
 
 import math
 import re
-from datetime import date
 from typing import Any
 
-from ..records import COMPARATORS, ROLES
+from ..lang.numbers import parse_number as parse_numeral
+from ..records import ACTIONS, COMPARATORS, FIELDS, REPORTED_KINDS, ROLES, check_field
+from ..store.interface import ADDED_SOURCE
 
-FIGURE_FIELDS = ("value", "total", "unit", "role", "comparator", "indicator", "year")
-LEGAL_FIELDS = ("id", "doc_type", "number", "year", "code", "issued", "refers_to")
 CHOICES = {"role": ROLES, "comparator": COMPARATORS}
-STATUSES = ("pending", "accepted", "rejected", "corrected")
-REVIEWED_KINDS = ("figure", "legal_ref")  # ignored page leftovers are not reviewed
-YEAR_RANGE = (1945, 2100)  # documents of the Socialist Republic; deadlines a few decades out
+# The canonical id is what a reviewer checks first; relations are not edited in a form.
+_FORM_FIRST = ("id",)
+_NOT_IN_FORM = ("relations",)
 
-_VN_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
-_VN_DECIMAL = re.compile(r"[+-]?\d+(?:,\d+)?")
-_DOT_DECIMAL = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)")
+
+def _form_fields(kind: str) -> tuple[str, ...]:
+    own = [f for f in FIELDS.get(kind, ()) if f not in _NOT_IN_FORM]
+    return (*[f for f in _FORM_FIRST if f in own], *[f for f in own if f not in _FORM_FIRST])
+
+
+_EDITABLE = {kind: _form_fields(kind) for kind in REPORTED_KINDS}  # ignored regions are not reviewed
 
 
 def editable_fields(record: dict[str, Any]) -> tuple[str, ...]:
-    t = record.get("type")
-    return FIGURE_FIELDS if t == "figure" else LEGAL_FIELDS if t == "legal_ref" else ()
+    """The form fields of a record, in form order (none for an ignored region)."""
+    return _EDITABLE.get(record.get("type"), ())
 
 
 def parse_number(text: str) -> float | None:
@@ -36,16 +41,11 @@ def parse_number(text: str) -> float | None:
     s = re.sub(r"[\s\u00a0]", "", text or "")
     if not s:
         return None
-    if _VN_GROUPED.fullmatch(s):
-        s = s.replace(".", "").replace(",", ".")
-    elif _VN_DECIMAL.fullmatch(s):
-        s = s.replace(",", ".")
-    elif not _DOT_DECIMAL.fullmatch(s):
+    sign = -1.0 if s[0] == "-" else 1.0
+    v = parse_numeral(s[1:] if s[0] in "+-" else s)
+    if v is None:
         raise ValueError(f"{text!r} is not a number (write e.g. 50.350 or 22,4)")
-    v = float(s)
-    if not math.isfinite(v):
-        raise ValueError(f"{text!r} is not a finite number")
-    return v
+    return sign * v
 
 
 def format_number(v: Any) -> str:
@@ -69,55 +69,9 @@ def form_value(record: dict[str, Any], field: str) -> str:
     return "" if v is None else str(v)
 
 
-def _year(text: str) -> int | None:
-    s = (text or "").strip()
-    if not s:
-        return None
-    if not re.fullmatch(r"\d{4}", s) or not YEAR_RANGE[0] <= int(s) <= YEAR_RANGE[1]:
-        raise ValueError(f"year must be a four-digit year between {YEAR_RANGE[0]} and {YEAR_RANGE[1]}")
-    return int(s)
-
-
-def _optional_text(text: str) -> str | None:
-    s = (text or "").strip()
-    return s or None
-
-
 def _parse_field(field: str, raw: str) -> Any:
-    """One form string -> the record's value for `field`; ValueError with the reason."""
-    if field == "value":
-        v = parse_number(raw)
-        if v is None:
-            raise ValueError("a value is required")
-        return v
-    if field == "total":
-        v = parse_number(raw)
-        if v is not None and v <= 0:
-            raise ValueError("total must be positive (the b of a/b)")
-        return v
-    if field in CHOICES:
-        if raw not in CHOICES[field]:
-            raise ValueError(f"must be one of {', '.join(CHOICES[field])}")
-        return raw
-    if field == "year":
-        return _year(raw)
-    if field == "unit":
-        s = _optional_text(raw)
-        return s.lower() if s else None  # guideline: units are lowercase
-    if field == "issued":
-        s = _optional_text(raw)
-        if s is not None:
-            try:
-                date.fromisoformat(s)
-            except ValueError:
-                raise ValueError("issue date must be an ISO date, e.g. 2024-09-16") from None
-        return s
-    if field in ("id", "doc_type", "number"):
-        s = _optional_text(raw)
-        if s is None:
-            raise ValueError("required")
-        return s
-    return _optional_text(raw)  # indicator, code, refers_to
+    """One form string -> the record's value for `field`; ValueError (FieldError) with the reason."""
+    return check_field(field, parse_number(raw) if field in ("value", "total") else raw)
 
 
 def validate_edit(record: dict[str, Any], form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -146,16 +100,27 @@ def validate_edit(record: dict[str, Any], form: dict[str, str]) -> tuple[dict[st
 
 
 # ---------------------------------------------------------------- actions on the store
-ACTION_DONE = {"accept": "accepted", "reject": "rejected", "correct": "corrected"}
 
 
 class Outcome(dict):
     """What the page tells the user after an action: level (success|info|warning|error),
-    message, `record` (as stored after the action, or the current one on a conflict) and
-    `focus` (keep this record on screen: a conflict or an invalid correction)."""
+    message, `record` (as stored after the action, or the current one on a conflict),
+    `focus` (keep this record on screen: a conflict or an invalid correction) and `kept`
+    (the correction the user typed and a conflict refused: {field: typed text}, to show
+    again on the current version so it can be re-applied)."""
 
-    def __init__(self, level: str, message: str, record: dict | None = None, focus: bool = False):
-        super().__init__(level=level, message=message, record=record, focus=focus)
+    def __init__(self, level: str, message: str, record: dict | None = None, focus: bool = False,
+                 kept: dict[str, str] | None = None):
+        super().__init__(level=level, message=message, record=record, focus=focus, kept=kept or {})
+
+
+def kept_edits(record: dict[str, Any], form: dict[str, str] | None) -> dict[str, str]:
+    """The fields the user typed something else into than `record` showed: {field: typed}."""
+    out = {}
+    for field in editable_fields(record):
+        if form and field in form and str(form[field]).strip() != form_value(record, field).strip():
+            out[field] = str(form[field])
+    return out
 
 
 def _fmt_current(rec: dict[str, Any]) -> str:
@@ -179,7 +144,7 @@ def apply_action(store: Any, record: dict[str, Any], action: str, reviewer: str,
     reviewer = (reviewer or "").strip()
     if not reviewer:
         return Outcome("error", "Enter your name as reviewer first (sidebar): every action is signed.", record, True)
-    if action not in ACTION_DONE:
+    if action not in ACTIONS:
         return Outcome("error", f"unknown action {action!r}", record, True)
     changes = None
     if action == "correct":
@@ -195,13 +160,16 @@ def apply_action(store: Any, record: dict[str, Any], action: str, reviewer: str,
                            changes=changes)
     except ConflictError as exc:
         cur = exc.current or store.get_record(rid) or record
+        kept = kept_edits(record, form) if action == "correct" else {}
+        again = (" Your correction is kept in the form below: save it again to apply it to the current version."
+                 if kept else "")
         return Outcome("warning", f"Record #{rid} was changed by someone else while you looked at it; "
-                                  f"nothing was overwritten. Now: {_fmt_current(cur)}.", cur, True)
+                                  f"nothing was overwritten. Now: {_fmt_current(cur)}.{again}", cur, True, kept)
     except ValidationError as exc:
         return Outcome("error", f"Not saved: {exc}", record, True)
     except StoreError as exc:
         return Outcome("error", f"Not saved: {exc}", record, True)
-    what = ACTION_DONE[action]
+    what = ACTIONS[action]
     detail = f" ({', '.join(f'{k} → {form_value(new, k)}' for k in changes)})" if changes else ""
     return Outcome("success", f"Record #{rid} {what}{detail}.", new, False)
 
@@ -219,6 +187,11 @@ def undo_last(store: Any, reviewer: str) -> Outcome:
         return Outcome("error", f"Undo failed: {exc}")
     if rec is None:
         return Outcome("info", f"Nothing to undo for {reviewer}.")
+    n = int(rec.get("undone") or 1)
+    if n > 1:
+        return Outcome("success", f"Undone: a bulk step of {n} records; they are {rec['status']} again.", rec, True)
+    if rec.get("source") == ADDED_SOURCE and rec.get("status") == "rejected":
+        return Outcome("success", f"Undone: the record #{rec['rid']} you added is withdrawn.", rec, False)
     return Outcome("success", f"Undone: record #{rec['rid']} is {rec['status']} again.", rec, True)
 
 
@@ -230,7 +203,7 @@ def progress(store: Any, *, kind: str | None = None, role: str | None = None,
     filter is counted exactly from its few records. A role filter alone is not: the
     store has no count by role, and listing 200k records on every click is too slow.
     """
-    kinds = [kind] if kind else list(REVIEWED_KINDS)
+    kinds = [kind] if kind else list(REPORTED_KINDS)
     what = {"figure": "figures", "legal_ref": "legal references"}.get(kind or "", "records")
     if doc is not None:
         rows = [r for k in kinds for r in store.list_records(kind=k, role=role if k == "figure" else None, doc=doc)]
@@ -257,10 +230,82 @@ def pending_queue(store: Any, *, kind: str | None = None, role: str | None = Non
     `flagged`: instead, the reviewed records whose document changed since their review
     (a re-ingest could not match them): they need a second look whatever their status.
     """
-    kinds = [kind] if kind else list(REVIEWED_KINDS)
+    kinds = [kind] if kind else list(REPORTED_KINDS)
     status, flag = (None, True) if flagged else ("pending", None)
     rows = [r for k in kinds
             for r in store.list_records(status=status, kind=k, role=role if k == "figure" else None, doc=doc,
                                         flagged=flag, order="confidence", limit=limit)]
     rows.sort(key=lambda r: (r.get("confidence") if r.get("confidence") is not None else 1.0, r.get("rid") or 0))
     return rows[:limit]
+
+
+# ---------------------------------------------------------------- the queue with leases
+def next_record(store: Any, reviewer: str, *, kind: str | None = None, role: str | None = None,
+                doc: str | None = None, exclude: tuple[int, ...] = ()) -> tuple[dict[str, Any] | None, str | None]:
+    """(the record to show, a note). With a reviewer: the next pending record, leased to them
+    (nobody else is handed it meanwhile). Without one: the head of the queue, not leased,
+    and a note saying so. Never raises (a store error is the note)."""
+    from ..store import StoreError
+
+    reviewer = (reviewer or "").strip()
+    try:
+        if reviewer:
+            return store.claim_next(reviewer, kind=kind, role=role, doc=doc, exclude=tuple(exclude)), None
+        head = pending_queue(store, kind=kind, role=role, doc=doc, limit=1)
+        return (head[0] if head else None), "Not reserved for you: enter your name to be handed records of your own."
+    except StoreError as exc:
+        return None, f"The queue cannot be read: {exc}"
+
+
+def lease_note(record: dict[str, Any], reviewer: str, leases: dict[int, dict], now: float) -> str:
+    """`reserved for you for 10 more minutes` / `reserved by Huy for 3 more minutes` / ``."""
+    lease = leases.get(record.get("rid")) if leases else None
+    if not lease or record.get("status") != "pending":
+        return ""
+    left = max(1, int(round((float(lease["expires_at"]) - now) / 60)))
+    minutes = f"{left} more minute{'s' * (left != 1)}"
+    if lease["reviewer"] == (reviewer or "").strip():
+        return f"reserved for you for {minutes}"
+    return f"reserved by {lease['reviewer']} for {minutes}"
+
+
+# ---------------------------------------------------------------- records added by review, span fixes
+def add_selected(store: Any, doc: str, kind: str, start: int, end: int, form: dict[str, str],
+                 reviewer: str) -> Outcome:
+    """Store the record a reviewer marked in `doc` (text[start:end]) with the fields typed in
+    `form` (read like a correction). Never raises."""
+    from ..store import StoreError
+
+    reviewer = (reviewer or "").strip()
+    if not reviewer:
+        return Outcome("error", "Enter your name as reviewer first (sidebar): every action is signed.")
+    if kind not in REPORTED_KINDS:
+        return Outcome("error", f"a reviewer adds a figure or a legal reference, not {kind!r}")
+    fields, errors = validate_edit({"type": kind}, form or {})
+    if errors:
+        return Outcome("error", "Not added: " + "; ".join(f"{f}: {e}" for f, e in errors.items()))
+    try:
+        rec = store.add_record(doc, {"type": kind, "start": int(start), "end": int(end), **fields}, reviewer=reviewer)
+    except StoreError as exc:
+        return Outcome("error", f"Not added: {exc}")
+    what = "figure" if kind == "figure" else "legal reference"
+    return Outcome("success", f"Added {what} #{rec['rid']} «{rec['text']}» (marked as added by review).", rec, True)
+
+
+def fix_span(store: Any, record: dict[str, Any], start: int, end: int, reviewer: str) -> Outcome:
+    """Make text[start:end] the span of `record` (as the user saw it). Never raises."""
+    from ..store import ConflictError, StoreError
+
+    reviewer = (reviewer or "").strip()
+    if not reviewer:
+        return Outcome("error", "Enter your name as reviewer first (sidebar): every action is signed.", record, True)
+    try:
+        new = store.review(record["rid"], "correct", reviewer=reviewer, expected_version=int(record.get("version") or 0),
+                           changes={"start": int(start), "end": int(end)})
+    except ConflictError as exc:
+        cur = exc.current or record
+        return Outcome("warning", f"Record #{record['rid']} was changed by someone else meanwhile; its span was not "
+                                  f"changed. Now: {_fmt_current(cur)}.", cur, True)
+    except StoreError as exc:
+        return Outcome("error", f"Span not changed: {exc}", record, True)
+    return Outcome("success", f"Record #{new['rid']} now marks «{new['text']}».", new, True)

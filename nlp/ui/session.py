@@ -6,6 +6,7 @@ browser session opens its own Store and keeps it in `st.session_state`.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from typing import Any
@@ -22,7 +23,7 @@ _STORE_ERROR_KEY = "_solieu_store_error"
 def role_model() -> Any:
     """The trained role classifier, loaded once per process (None when unavailable)."""
     try:
-        from .. import roles
+        from ..roles import model as roles
 
         return roles.default_model()
     except Exception:  # noqa: BLE001 - no model: the pipeline falls back to its rules
@@ -60,9 +61,9 @@ def store():
     """This session's Store (opened on first use), or None with the reason in `store_error()`."""
     if _STORE_KEY not in st.session_state:
         try:
-            from ..store import Store
+            from ..store import open_store
 
-            st.session_state[_STORE_KEY] = Store()
+            st.session_state[_STORE_KEY] = open_store()
             st.session_state.pop(_STORE_ERROR_KEY, None)
         except Exception as exc:  # noqa: BLE001 - StoreError or a broken file: say it, keep the app up
             log.exception("solieu: cannot open the store")
@@ -131,13 +132,45 @@ def keep_widget_state() -> None:
 
 
 REVIEWER_KEY = KEEP_PREFIX + "reviewer"
+_REVIEWER_SEEN = "_solieu_reviewer_seen"
 
 
 def reviewer_name() -> str:
-    return str(st.session_state.get(REVIEWER_KEY) or "").strip()
+    from .identity import clean_name
+
+    return clean_name(str(st.session_state.get(REVIEWER_KEY) or ""))
+
+
+def _cookies() -> Any:
+    try:
+        return st.context.cookies
+    except Exception:  # noqa: BLE001 - no request context (tests, bare mode)
+        return {}
 
 
 def reviewer_input(container=st) -> str:
-    """The reviewer's name (text input), remembered for the whole session."""
+    """The reviewer's name (text input), kept across reloads and new tabs (nlp.ui.identity):
+    it starts from the address (`?reviewer=`), the cookie or the browser's storage, and is
+    written back to all three."""
+    from . import identity, selection
+
+    seen = st.session_state.get(_REVIEWER_SEEN, False)  # a name was there: clearing it is the user's choice
+    if not seen and not reviewer_name():
+        name = identity.initial_name(st.query_params, _cookies())
+        if name:
+            st.session_state[REVIEWER_KEY] = name
+    with container if container is not st else contextlib.nullcontext():
+        # before the input: what the browser remembers may fill it in this very run
+        remembered = selection.remember(reviewer_name() if seen or reviewer_name() else None)
+    if not seen and not reviewer_name() and remembered:
+        st.session_state[REVIEWER_KEY] = identity.clean_name(remembered)
+    if reviewer_name():
+        st.session_state[_REVIEWER_SEEN] = True
     container.text_input("Reviewer name", key=REVIEWER_KEY, placeholder="stored with each action")
-    return reviewer_name()
+    container.caption("Kept in the page's address and in this browser: a reload or a new tab knows you.")
+    name = reviewer_name()
+    if name and st.query_params.get(identity.PARAM) != name:
+        st.query_params[identity.PARAM] = name
+    elif not name and identity.PARAM in st.query_params:
+        del st.query_params[identity.PARAM]
+    return name

@@ -5,10 +5,12 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from ..export import as_dict
+from ..records import FIELDS, as_dict
 
-FIGURE_COLUMNS = ["text", "value", "total", "unit", "role", "comparator", "indicator", "year", "confidence"]
-LEGAL_COLUMNS = ["text", "id", "doc_type", "number", "year", "code", "issued", "refers_to", "relations", "confidence"]
+# The span, the guideline fields of the type (the canonical id first: what a reader looks
+# for in a list of references), then the confidence.
+FIGURE_COLUMNS = ["text", *FIELDS["figure"], "confidence"]
+LEGAL_COLUMNS = ["text", "id", *(f for f in FIELDS["legal_ref"] if f != "id"), "confidence"]
 # Columns a stored record adds (review queue, search results), shown when present.
 STORE_COLUMNS = ["doc", "status", "reviewer", "rid"]
 

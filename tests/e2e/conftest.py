@@ -47,11 +47,17 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
+def app_db(tmp_path_factory) -> Path:
+    """The database file of the app under test (empty until the app's first start fills it)."""
+    return tmp_path_factory.mktemp("e2e") / "solieu.db"
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory, app_db):
     """A running app on an empty database; stopped at the end of the session."""
-    tmp = tmp_path_factory.mktemp("e2e")
+    tmp = app_db.parent
     port = _free_port()
-    env = {**os.environ, "SOLIEU_DB": str(tmp / "solieu.db"), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "SOLIEU_DB": str(app_db), "PYTHONPATH": str(ROOT)}
     log = tmp / "streamlit.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(

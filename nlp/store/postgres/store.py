@@ -1,0 +1,384 @@
+"""PostgresStore: the store interface (nlp/store/interface.py) on a PostgreSQL server.
+
+Chosen by `open_store` for a `postgresql://` URL (`postgresql:///dbname` over the local
+socket). The tables live in the connection's current schema; opening creates or
+upgrades them (schema.py). Every write is one transaction; a Store object is one
+connection (autocommit between transactions), not shared between threads.
+
+Several processes share one database safely:
+- documents are written one at a time (a transaction-level advisory lock), so
+  near-duplicate links and the catalogue see every earlier document, as with SQLite's
+  single writer; extraction, the slow part, runs anywhere in parallel;
+- a review locks its record's row before comparing versions, so the optimistic check
+  holds across processes (no lost update) — see review.py;
+- a deadlock or serialization failure (a rolled-back transaction) is retried.
+
+A lost connection (the server restarted) is re-opened: reads are retried at once;
+storing a document (idempotent by id + sha256) waits up to `reconnect_s` for the server
+and is retried, so an ingest rides out a restart; a review is not retried (it may or may
+not have been committed) and says so. Every psycopg error becomes one StoreError line.
+"""
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Callable, TypeVar
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.conninfo import conninfo_to_dict
+
+from ...records import as_dict
+from ..errors import StoreError
+from ..interface import BUSY_TIMEOUT_S, LEASE_SECONDS, DocumentFilters, FigureFilters, Store, TextQuery
+from ..prepared import Prepared
+from . import catalog, documents, figure_index, fulltext, indicators, legal_facts, queue, review
+from .errors import explain, explain_connect, lost, redact
+from .schema import LATEST, migrate, other_tables, version
+
+T = TypeVar("T")
+_WRITER_LOCK = 0x501E2  # one document written at a time (advisory lock, transaction scope)
+_RETRY_ROLLED_BACK = 5  # deadlocks / serialization failures retried this often
+RECONNECT_S = 30.0  # how long storing a document waits for a server that went away
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+class PostgresStore(Store):
+    """A solieu corpus database in a PostgreSQL database (the tables of its current schema)."""
+
+    def __init__(self, location: str, *, readonly: bool = False, timeout: float = BUSY_TIMEOUT_S,
+                 reconnect_s: float | None = None):
+        self.location = str(location)
+        self.readonly = readonly
+        self.timeout = timeout  # seconds to wait for a lock held by another session before "locked"
+        env = os.environ.get("SOLIEU_PG_RECONNECT_S")
+        self.reconnect_s = float(env) if reconnect_s is None and env else (RECONNECT_S if reconnect_s is None else reconnect_s)
+        self._conn: psycopg.Connection | None = None
+        self._conn = self._open()
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({redact(self.location)!r}, readonly={self.readonly})"
+
+    # ------------------------------------------------------------------ opening
+    def _connect(self) -> psycopg.Connection:
+        try:
+            info = conninfo_to_dict(self.location)  # a malformed URL fails here, before any network
+            for port in str(info.get("port") or "").split(","):
+                if port and not port.strip().isdigit():
+                    raise psycopg.ProgrammingError(f"invalid port {port!r}")
+            conn = psycopg.connect(self.location, autocommit=True, connect_timeout=max(2, int(self.timeout)),
+                                   application_name="solieu")
+        except (psycopg.Error, ValueError) as exc:
+            raise explain_connect(exc, self.location) from None
+        try:
+            # No parallel workers: a store's statements are short (a page of search results, a
+            # record), and starting workers for them cost more than they saved (figure search
+            # on the 35k store at load 3-5: p95 26 ms with workers, 16-18 ms without).
+            conn.execute("SELECT set_config('lock_timeout', %s, false), "
+                         "set_config('max_parallel_workers_per_gather', '0', false)",
+                         (f"{int(self.timeout * 1000)}ms",))
+        except psycopg.Error as exc:
+            conn.close()
+            raise explain(exc, self.location) from None
+        return conn
+
+    def _open(self) -> psycopg.Connection:
+        conn = self._connect()
+        try:
+            if conn.execute("SELECT current_schema()").fetchone()[0] is None:
+                raise StoreError(f"{redact(self.location)}: the search_path names no existing schema; create it first")
+            v = version(conn)
+            if v > LATEST:
+                raise StoreError(f"{redact(self.location)}: made by a newer solieu (schema v{v}; this one knows up to "
+                                 f"v{LATEST}); upgrade solieu")
+            if v == 0 and other_tables(conn):
+                raise StoreError(f"{redact(self.location)}: a PostgreSQL database, but not a solieu database "
+                                 "(its schema holds other tables); give another database or schema")
+            if self.readonly and v == 0:
+                raise StoreError(f"{redact(self.location)}: no solieu database here yet (run `solieu ingest` first)")
+            # An older store is upgraded (never dropped), also when opened for reading.
+            migrate(conn)
+            if fulltext.fold_changed(conn):
+                with conn.transaction():
+                    fulltext.reindex_all(conn)
+            # Derived data made by another version of its function or rules is made again.
+            if indicators.keys_changed(conn):
+                with conn.transaction():
+                    indicators.rekey_all(conn)
+            if legal_facts.facts_changed(conn):
+                with conn.transaction():
+                    legal_facts.refresh_all(conn)
+            if self.readonly:
+                conn.execute("SELECT set_config('default_transaction_read_only', 'on', false)")
+        except StoreError:
+            conn.close()
+            raise
+        except psycopg.Error as exc:
+            conn.close()
+            raise explain(exc, self.location) from None
+        return conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None
+
+    @property
+    def conn(self) -> psycopg.Connection:
+        """The connection, for this backend's own modules and tests; callers use the methods."""
+        if self._conn is None:
+            raise StoreError(f"{redact(self.location)}: store is closed")
+        return self._conn
+
+    def _reconnect(self, wait_s: float) -> bool:
+        """Open a fresh connection after a lost one, trying for up to `wait_s` seconds."""
+        deadline = time.monotonic() + wait_s
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # noqa: BLE001 - a broken connection may fail to close
+                pass
+        while True:
+            try:
+                conn = self._connect()
+                if self.readonly:
+                    conn.execute("SELECT set_config('default_transaction_read_only', 'on', false)")
+                self._conn = conn
+                return True
+            except (StoreError, psycopg.Error):
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.5)
+
+    def checkpoint(self) -> None:
+        """Nothing to do: what PostgreSQL committed is durable (its WAL)."""
+
+    def size_bytes(self) -> int:
+        """Bytes of this store's tables with their indexes and TOAST (what bench/ingest_scale.py reports)."""
+        return int(self._read(lambda c: c.execute(
+            "SELECT COALESCE(sum(pg_total_relation_size(format('%I.%I', schemaname, tablename))), 0) "
+            "FROM pg_tables WHERE schemaname = current_schema()").fetchone()[0]))
+
+    # ------------------------------------------------------------------ transactions
+    def _read(self, fn: Callable[[psycopg.Connection], T]) -> T:
+        """fn(connection); a lost connection is re-opened and fn run again once."""
+        for attempt in (0, 1):
+            try:
+                return fn(self.conn)
+            except psycopg.Error as exc:
+                if attempt == 0 and lost(exc) and self._reconnect(min(self.reconnect_s, 10.0)):
+                    continue
+                raise explain(exc, self.location) from None
+        raise AssertionError("unreachable")
+
+    def _write(self, fn: Callable[[psycopg.Connection], T], *, idempotent: bool = False) -> T:
+        """fn(connection) in one transaction; retried when the server rolled it back (deadlock),
+        and, when `idempotent`, when the connection was lost (after reconnecting)."""
+        if self.readonly:
+            raise StoreError(f"{redact(self.location)}: opened read-only")
+        rolled_back = 0
+        while True:
+            try:
+                with self.conn.transaction():
+                    return fn(self.conn)
+            except (pg_errors.DeadlockDetected, pg_errors.SerializationFailure) as exc:
+                rolled_back += 1
+                if rolled_back >= _RETRY_ROLLED_BACK:
+                    raise explain(exc, self.location) from None
+                time.sleep(0.01 * rolled_back)
+            except psycopg.Error as exc:
+                if idempotent and lost(exc) and self._reconnect(self.reconnect_s):
+                    continue
+                if lost(exc) and not idempotent:
+                    self._reconnect(min(self.reconnect_s, 10.0))  # for the next call; this one is reported
+                    raise StoreError(f"{redact(self.location)}: the connection to the PostgreSQL server was lost "
+                                     "during this change: reload and check whether it was saved") from None
+                raise explain(exc, self.location) from None
+
+    def _scalar(self, sql: str, params: Any = ()) -> Any:
+        return self._read(lambda c: c.execute(sql, params).fetchone()[0])
+
+    # ------------------------------------------------------------------ documents
+    def add_document(self, doc: Any, records: list[Any], *, prepared: Prepared | None = None) -> dict:
+        dicts = [as_dict(r) for r in records]
+
+        def run(c: psycopg.Connection) -> dict:
+            # Storing a document is idempotent and an ingest resumes: like SQLite's WAL with
+            # synchronous=NORMAL, its commit does not wait for the disk (a crash may lose the
+            # last documents stored, never half of one). Reviews keep waiting for it.
+            c.execute("SET LOCAL synchronous_commit = off")
+            c.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER_LOCK,))
+            # Pipelined: the statements whose results are not read go out without a round trip each.
+            with c.pipeline():
+                return documents.add(c, doc, dicts, prepared, now())
+        return self._write(run, idempotent=True)
+
+    def get_document(self, doc_id: str) -> dict | None:
+        return self._read(lambda c: documents.get(c, doc_id))
+
+    def document_versions(self, doc_id: str) -> list[dict]:
+        return self._read(lambda c: documents.versions(c, doc_id))
+
+    def count_documents(self) -> int:
+        return self._scalar("SELECT count(*) FROM documents WHERE version_of IS NULL")
+
+    def list_documents(self, limit: int = 100, offset: int = 0) -> list[dict]:
+        return self._read(lambda c: documents.listing(c, limit, offset))
+
+    def known_hashes(self) -> dict[str, str]:
+        return self._read(lambda c: dict(c.execute(
+            "SELECT id, sha256 FROM documents WHERE version_of IS NULL").fetchall()))
+
+    # ------------------------------------------------------------------ records
+    def list_records(self, *, status: str | list[str] | tuple[str, ...] | None = None, kind: str | None = None,
+                     role: str | None = None, doc: str | None = None, order: str = "confidence",
+                     limit: int | None = None, offset: int = 0, flagged: bool | None = None) -> list[dict]:
+        return self._read(lambda c: documents.list_records(c, status=status, kind=kind, role=role, doc=doc, order=order,
+                                                           limit=limit, offset=offset, flagged=flagged))
+
+    def count_records(self, *, status: str | None = None, kind: str | None = None) -> int:
+        return self._read(lambda c: documents.count_records(c, status=status, kind=kind))
+
+    def get_record(self, rid: int) -> dict | None:
+        return self._read(lambda c: review.get(c, rid))
+
+    # ------------------------------------------------------------------ review
+    def review(self, rid: int, action: str, *, reviewer: str, expected_version: int,
+               changes: dict | None = None) -> dict:
+        self._write(lambda c: review.review(c, rid, action, reviewer=reviewer, expected_version=expected_version,
+                                            changes=changes, at=now()))
+        return self.get_record(rid)  # type: ignore[return-value]
+
+    def undo(self, reviewer: str) -> dict | None:
+        rids = self._write(lambda c: review.undo(c, reviewer, at=now()))
+        if not rids:
+            return None
+        rec = self.get_record(rids[0])
+        return None if rec is None else {**rec, "undone": len(rids)}
+
+    def review_log(self, rid: int | None = None, limit: int | None = None) -> list[dict]:
+        return self._read(lambda c: review.log(c, rid, limit))
+
+    def add_record(self, doc_id: str, record: dict, *, reviewer: str) -> dict:
+        rid = self._write(lambda c: review.add_record(c, doc_id, record, reviewer=reviewer, at=now()))
+        return self.get_record(rid)  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ the review queue
+    def claim_next(self, reviewer: str, *, kind: str | None = None, role: str | None = None,
+                   doc: str | None = None, exclude: tuple[int, ...] = (),
+                   ttl: float = LEASE_SECONDS) -> dict | None:
+        who = review._reviewer(reviewer)
+        t = time.time()
+        rid = self._write(lambda c: queue.claim_next(c, who, kind=kind, role=role, doc=doc,
+                                                     exclude=tuple(int(r) for r in exclude), ttl=float(ttl), now=t))
+        rec = None if rid is None else self.get_record(rid)
+        return None if rec is None else {**rec, "lease_expires": t + float(ttl)}
+
+    def release_lease(self, reviewer: str, rid: int | None = None) -> int:
+        return self._write(lambda c: queue.release(c, reviewer, rid))
+
+    def leases(self) -> dict[int, dict]:
+        return self._read(lambda c: queue.leases(c, time.time()))
+
+    # ------------------------------------------------------------------ bulk steps
+    def bulk_scope(self, *, legal_id: str | None = None, doc: str | None = None) -> list[dict]:
+        return self._read(lambda c: review.bulk_scope(c, legal_id=legal_id, doc=doc))
+
+    def bulk_review(self, action: str, targets: dict[int, int], *, reviewer: str, scope: str) -> dict:
+        return self._write(lambda c: review.bulk_review(c, action, dict(targets), reviewer=reviewer, scope=scope,
+                                                        at=now()))
+
+    def review_batches(self, limit: int = 20) -> list[dict]:
+        return self._read(lambda c: review.batches(c, limit))
+
+    def reviewer_counts(self) -> list[dict]:
+        return self._read(review.reviewer_counts)
+
+    # ------------------------------------------------------------------ overview
+    def stats(self, top: int = 10) -> dict:
+        by: dict[str, dict[str, int]] = {}
+
+        def counts(c: psycopg.Connection) -> list:
+            # all records minus those of earlier versions (few, by the partial index on version_of)
+            total = c.execute("SELECT type, status, count(*) FROM records GROUP BY type, status").fetchall()
+            earlier = {(k, s): n for k, s, n in c.execute(
+                "SELECT r.type, r.status, count(*) FROM documents d JOIN records r ON r.docno = d.docno "
+                "WHERE d.version_of IS NOT NULL GROUP BY r.type, r.status")}
+            return [(k, s, n - earlier.get((k, s), 0)) for k, s, n in total]
+
+        for kind, status, n in self._read(counts):
+            if n:
+                by.setdefault(kind, {})[status] = n
+        top_cited = self._read(lambda c: catalog.top_cited(c, top))
+        return {
+            "documents": self.count_documents(),
+            "duplicates": self._scalar("SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL"),
+            "versions": self._scalar("SELECT count(*) FROM documents WHERE version_of IS NOT NULL"),
+            "records": by,
+            "flagged": self._scalar("SELECT count(*) FROM records WHERE flagged = 1"),
+            "legal_documents": self._scalar("SELECT count(*) FROM legal_documents"),
+            "top_cited": top_cited,
+        }
+
+    # ------------------------------------------------------------------ legal catalogue
+    def legal_document(self, canonical_id: str, mentions_limit: int | None = None, *,
+                       exact: bool = False) -> dict | None:
+        def run(c: psycopg.Connection) -> dict | None:
+            lid = canonical_id if exact else catalog.resolve(c, canonical_id)
+            return catalog.entry(c, lid, mentions_limit) if lid else None
+        return self._read(run)
+
+    def resolve_legal_id(self, spelling: str) -> str | None:
+        return self._read(lambda c: catalog.resolve(c, spelling))
+
+    def legal_mention_counts(self, canonical_id: str) -> tuple[int, int]:
+        return self._read(lambda c: catalog.mention_counts(c, canonical_id))
+
+    def legal_documents_numbered(self, number: int) -> list[dict]:
+        return self._read(lambda c: catalog.numbered(c, number))
+
+    def legal_doc_types(self) -> list[str]:
+        return self._read(catalog.doc_types)
+
+    # ------------------------------------------------------------------ full text, figures
+    def find_documents(self, text: TextQuery | None, filters: DocumentFilters, limit: int, *,
+                       title_weight: float = 1.0, window: int | None = None) -> list[dict]:
+        return self._read(lambda c: fulltext.find_documents(c, text, filters, limit, title_weight, window))
+
+    def match_figures(self, words: list[str], filters: FigureFilters, limit: int, *,
+                      any_word: bool = False) -> list[tuple[int, str, float]]:
+        return self._read(lambda c: figure_index.match_figures(c, words, filters, limit, any_word))
+
+    def filter_figures(self, filters: FigureFilters, limit: int) -> list[int]:
+        return self._read(lambda c: figure_index.filter_figures(c, filters, limit))
+
+    def figure_sentences(self, rids: list[int]) -> dict[int, str]:
+        return self._read(lambda c: figure_index.sentences(c, rids))
+
+    def figure_records(self, rids: list[int]) -> list[dict]:
+        return self._read(lambda c: figure_index.records(c, rids))
+
+    def count_matching_documents(self, text: TextQuery, filters: DocumentFilters, cap: int) -> int:
+        return self._read(lambda c: fulltext.count_matching(c, text, filters, cap))
+
+    # ------------------------------------------------------------------ indicators (v5)
+    def find_indicators(self, words: list[str], limit: int, *, any_word: bool = False) -> list[dict]:
+        return self._read(lambda c: indicators.find_groups(c, words, limit, any_word))
+
+    def indicator_group(self, key: str, unit: str | None) -> dict | None:
+        return self._read(lambda c: indicators.group(c, key, unit))
+
+    def indicator_points(self, key: str, unit: str | None, limit: int | None = None) -> list[dict]:
+        return self._read(lambda c: indicators.points(c, key, unit, limit))
+
+    # ------------------------------------------------------------------ legal documents, more (v5)
+    def co_cited(self, canonical_id: str, limit: int = 20) -> list[dict]:
+        return self._read(lambda c: catalog.co_cited(c, canonical_id, limit))
+
+    def sentence_records(self, rids: list[int]) -> dict[int, list[dict]]:
+        return self._read(lambda c: catalog.sentence_records(c, rids))
