@@ -201,12 +201,9 @@ def _init_worker() -> None:
     # Ctrl-C is the main process's to handle (it stops the pool); workers just end with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Pay the model loading once per worker, before the first document.
-    try:
-        from .pipeline import extract
+    from .pipeline import warm_up
 
-        extract("Năm 2024, tỷ lệ đạt 42% theo Nghị định 82/2024/NĐ-CP.")
-    except Exception:  # noqa: BLE001 - a failing warm-up shows up on the first real document
-        pass
+    warm_up()
 
 
 # ---------------------------------------------------------------- main side

@@ -36,15 +36,6 @@ class SchedulerError(Exception):
     """The Dask cluster cannot be used (unreachable scheduler, no workers, dask missing): one line."""
 
 
-def _warm_up() -> None:
-    try:
-        from .pipeline import extract
-
-        extract("Năm 2024, tỷ lệ đạt 42% theo Nghị định 82/2024/NĐ-CP.")
-    except Exception:  # noqa: BLE001 - a failing warm-up shows up on the first real document
-        pass
-
-
 def _worker_plugin() -> Any:
     from distributed import WorkerPlugin
 
@@ -54,7 +45,9 @@ def _worker_plugin() -> Any:
         name = "solieu-warm-up"
 
         def setup(self, worker: Any) -> None:
-            _warm_up()
+            from .pipeline import warm_up
+
+            warm_up()
 
     return WarmUp()
 

@@ -53,6 +53,15 @@ def extract(text: str, *, role_model: RoleModel | None = None) -> list[Record]:
     return records
 
 
+def warm_up() -> None:
+    """Load the models and compile the rules once, before a worker's first real document
+    (process pool and Dask workers alike)."""
+    try:
+        extract("Năm 2024, tỷ lệ đạt 42% theo Nghị định 82/2024/NĐ-CP.")
+    except Exception:  # noqa: BLE001 - a failing warm-up shows up on the first real document
+        pass
+
+
 def _run(doc: Analysis, role_model: RoleModel | None, records: list[Record]) -> None:
     """The stages over one document; each appends its finished records to `records`."""
     ignored = doc.leftovers

@@ -209,3 +209,20 @@ def test_each_tier_is_ranked_among_its_most_recently_stored_matches(new_location
         assert len(dated) == 4
         assert s.count_matching_documents(phrase, DocumentFilters(), 1000) == 4  # counts count every match
         assert s.count_matching_documents(phrase, DocumentFilters(), 3) == 3  # ... up to the cap
+
+
+def test_figure_search_skips_rejected_best_matches_beyond_its_first_look(new_location):
+    # The best matches are ranked first and only those joined (PostgreSQL: limit * 2 + 20 of
+    # them); when the user's rejections remove them all the search must look further.
+    from nlp.pipeline import extract
+
+    text = " ".join(f"Giá mặt hàng thứ {i} tăng {i + 1}%." for i in range(40))
+    with open_store(new_location("rejected")) as s:
+        s.add_document(_plain_doc("gia", text), extract(text))
+        found = search_figures(s, "giá", limit=60)
+        assert len(found) == 40
+        best = [f["rid"] for f in found]
+        for f in found[:35]:
+            s.review(f["rid"], "reject", reviewer="t", expected_version=f["version"])
+        left = search_figures(s, "giá", limit=2)
+        assert [f["rid"] for f in left] == best[35:37]

@@ -77,8 +77,14 @@ class PostgresStore(Store):
             # No parallel workers: a store's statements are short (a page of search results, a
             # record), and starting workers for them cost more than they saved (figure search
             # on the 35k store at load 3-5: p95 26 ms with workers, 16-18 ms without).
+            # Custom plans always: psycopg prepares a statement run five times, and the server
+            # then plans it once for any parameter; a full-text match's cost depends on the
+            # word (`giá` matches 17,661 figures of the 35k store, most words a few dozen):
+            # with the generic plan figure search for `giá` took 51-82 ms, planned for its
+            # word 21-25 ms.
             conn.execute("SELECT set_config('lock_timeout', %s, false), "
-                         "set_config('max_parallel_workers_per_gather', '0', false)",
+                         "set_config('max_parallel_workers_per_gather', '0', false), "
+                         "set_config('plan_cache_mode', 'force_custom_plan', false)",
                          (f"{int(self.timeout * 1000)}ms",))
         except psycopg.Error as exc:
             conn.close()

@@ -27,6 +27,7 @@ _PROBE = (
 )
 SNIPPET_TOKENS = 24
 HEAD_CHARS = 160  # the "snippet" of a document listed by filters alone
+FEW_MATCHES = 40  # at most this many matches: ranked whole with bm25() (find_documents)
 
 
 # ---------------------------------------------------------------- the index
@@ -105,7 +106,13 @@ def find_documents(conn: sqlite3.Connection, text: TextQuery | None, filters: Do
                    title_weight: float, window: int | None = None) -> list[dict]:
     where, params = _filters(filters)
     expr = match_expression(text) if text is not None else ""
-    if text is not None and window and not filters.any():
+    # A query of few matches (a rare phrase: most phrase queries) is ranked whole with the
+    # bm25() function: it sorts faster than FTS5's `rank` column, but cuts a snippet for
+    # every match before the sort, so it is taken only when the matches are few. Counting
+    # them up to that bound costs one pass over the posting lists (~2 ms at 35k documents).
+    # (Few is also within the window: the window then leaves every match in.)
+    few = text is not None and _matches_at_most(conn, expr, min(FEW_MATCHES, window or FEW_MATCHES))
+    if text is not None and window and not filters.any() and not few:
         # More matches than `window`: rank only the `window` most recently stored of the
         # documents listed (originals, current versions; a copy takes no place), as
         # PostgreSQL's doc_search does (bm25 costs per match; a common phrase or the
@@ -123,6 +130,13 @@ def find_documents(conn: sqlite3.Connection, text: TextQuery | None, filters: Do
             f"SELECT d.id, d.title, d.date, d.source, 0.0, substr(d.text, 1, {HEAD_CHARS}), {dup_count} "
             f"FROM documents d WHERE {' AND '.join(where)} ORDER BY d.date IS NULL, d.date DESC, d.id LIMIT ?",
             (*params, limit)).fetchall()
+    elif few:
+        rows = conn.execute(
+            f"SELECT d.id, d.title, d.date, d.source, -bm25(documents_fts, {float(title_weight)}, 1.0) AS score, "
+            f"snippet(documents_fts, -1, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', {SNIPPET_TOKENS}), {dup_count} "
+            "FROM documents_fts JOIN documents d ON d.docno = documents_fts.rowid "
+            f"WHERE documents_fts MATCH ? AND {' AND '.join(where)} "
+            "ORDER BY score DESC, d.docno LIMIT ?", (expr, *params, limit)).fetchall()
     else:
         # `ORDER BY rank` (FTS5's own column, bm25 with the title weighted) lets FTS5 sort
         # the matches itself, so snippets are cut only for the rows returned.
@@ -134,6 +148,12 @@ def find_documents(conn: sqlite3.Connection, text: TextQuery | None, filters: Do
             "ORDER BY rank LIMIT ?", (expr, *params, limit))]
     names = ("id", "title", "date", "source", "score", "snippet", "duplicates")
     return [dict(zip(names, r)) for r in rows]
+
+
+def _matches_at_most(conn: sqlite3.Connection, expr: str, n: int) -> bool:
+    """Whether the MATCH expression has at most `n` matching rows in the index."""
+    return conn.execute("SELECT count(*) FROM (SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT ?)",
+                        (expr, n + 1)).fetchone()[0] <= n
 
 
 def count_matching(conn: sqlite3.Connection, text: TextQuery, filters: DocumentFilters, cap: int) -> int:
