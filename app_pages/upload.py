@@ -45,8 +45,10 @@ with right.form("paste_form", border=False):
     pasted_go = st.form_submit_button("Extract pasted text", type="primary")
 
 
-def _extract(text: str) -> list:
-    return session.extract_text(text)  # cached by content: a rerun does not extract a part again
+def _extractor(doc):
+    # cached by content (and date): a rerun does not extract a part again; the document's
+    # date, where its source states one, anchors the time of every part
+    return lambda part: session.extract_text(part, doc.date)
 
 
 def _process(key, loader) -> dict:
@@ -64,7 +66,7 @@ def _advance(state: dict, bar=None) -> None:
     try:
         while not prog.finished:
             n = len(prog.records)
-            prog.step(doc.text, _extract)
+            prog.step(doc.text, _extractor(doc))
             prog.records[n:] = mark_ocr_records(doc, prog.records[n:])  # `ocr:` sources
             if bar is not None:
                 bar.progress(prog.fraction, f"Extracting: part {prog.done} of {len(prog.parts)}, "

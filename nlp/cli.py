@@ -58,7 +58,7 @@ def extract_one(path: str, *, with_text: bool = False, progress: bool | None = N
     out: dict[str, Any] = {"doc": doc.header()}
     if with_text:
         out["text"] = doc.text
-    out["records"] = [r.to_dict() for r in mark_ocr_records(doc, extract(doc.text))]
+    out["records"] = [r.to_dict() for r in mark_ocr_records(doc, extract(doc.text, source_date=doc.date))]
     return out
 
 

@@ -186,7 +186,7 @@ def process(task: Task) -> tuple:
         return ("unchanged", task.name, doc.id)
     cpu = time.process_time()
     try:
-        records = [r.to_dict() for r in mark_ocr_records(doc, extract(doc.text))]
+        records = [r.to_dict() for r in mark_ocr_records(doc, extract(doc.text, source_date=doc.date))]
     except Exception as exc:  # noqa: BLE001 - extract promises not to raise; if it does, report it
         return ("failed", task.name, f"extraction failed: {_one_line(exc)}")
     prepared = prepare(doc.text)

@@ -261,3 +261,13 @@ def test_locked_store_stops_the_ingest_with_a_clear_error(tmp_path):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_a_collection_date_anchors_its_articles(tmp_path):
+    # The collection's `date` (2024-07-10) is the time of an article that states none.
+    db = tmp_path / "s.db"
+    text = "Tỉnh chuyển đổi số\nHiện nay, tỷ lệ hồ sơ được xử lý trực tuyến toàn trình của tỉnh đạt 42%."
+    ingest(db, [_collection(tmp_path / "c.jsonl.gz", [("undated", text)])], workers=1, progress=False)
+    with open_store(db, readonly=True) as s:
+        rec = next(r for r in s.list_records(doc="undated", kind="figure") if r["text"] == "42%")
+    assert rec["year"] == 2024

@@ -74,3 +74,18 @@ def test_table_framing_fails_inside_the_one_boundary(monkeypatch):
     assert any(r.type == "legal_ref" for r in records)
     assert any(r.type == "figure" and r.text == "42%" for r in records)
     assert [(r.start, r.end) for r in records] == sorted((r.start, r.end) for r in records)
+
+
+# An undated text: no dateline, no year anywhere. "Hiện nay" reports the article's own time.
+UNDATED = "Hiện nay, tỷ lệ hồ sơ được xử lý trực tuyến toàn trình của tỉnh đạt 42%."
+
+
+def test_the_source_date_anchors_an_undated_text():
+    def year_of(records):
+        return next(r.year for r in records if isinstance(r, Figure) and r.text == "42%")
+
+    assert year_of(extract(UNDATED)) is None  # the text alone does not say
+    assert year_of(extract(UNDATED, source_date="2024-05-01")) == 2024
+    # a dateline of the text's own wins over the source's date
+    dated = "Hà Nội, ngày 15/3/2023 - " + UNDATED
+    assert year_of(extract(dated, source_date="2024-05-01")) == 2023

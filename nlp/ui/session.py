@@ -36,13 +36,9 @@ def warm_up() -> threading.Thread:
     """Load the word segmenter and POS tagger in the background, once per process, so the
     first upload after a server start does not pay for it (about 3 s)."""
     def run() -> None:
-        try:
-            from ..pipeline import extract
+        from ..pipeline import warm_up as load  # logs its own failure; the real call reports errors
 
-            # no Streamlit call here: this thread has no script context
-            extract("Năm 2024, tỷ lệ hồ sơ trực tuyến đạt 42% theo Nghị định số 82/2024/NĐ-CP.")
-        except Exception:  # noqa: BLE001 - warming is best effort; the real call reports errors
-            log.exception("solieu: warm-up failed")
+        load()  # no Streamlit call here: this thread has no script context
 
     t = threading.Thread(target=run, name="solieu-warm-up", daemon=True)
     t.start()
@@ -50,11 +46,12 @@ def warm_up() -> threading.Thread:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def extract_text(text: str) -> list:
-    """Records of a text; cached by content so widget reruns do not extract again."""
+def extract_text(text: str, source_date: str | None = None) -> list:
+    """Records of a text (its source's date, where known, anchors its time); cached by
+    content so widget reruns do not extract again."""
     from ..pipeline import extract
 
-    return extract(text, role_model=role_model())
+    return extract(text, role_model=role_model(), source_date=source_date)
 
 
 def store():
