@@ -317,3 +317,16 @@ def test_same_version_saved_by_several_processes_at_once_one_wins(pg_schemas, do
         assert after["version"] == rec["version"] + 1 and after["reviewer"] == winners[0]
         assert after["value"] == len(winners[0])
         assert [(e["reviewer"], e["action"]) for e in s.review_log(rec["rid"])] == [(winners[0], "correct")]
+
+
+def test_psycopg_echo_of_an_earlier_error_is_not_a_second_line(caplog):
+    # A pipeline broken by a lost server makes psycopg log "error ignored terminating …" on
+    # top of the error the store reports: the CLI's one clear line must stay one line.
+    import logging
+
+    import nlp.store.postgres.store  # noqa: F401 - installs the filter
+
+    with caplog.at_level(logging.WARNING, logger="psycopg"):
+        logging.getLogger("psycopg").warning("error ignored terminating %r: %s", "<Pipeline [BAD]>", "closed")
+        logging.getLogger("psycopg").warning("something else")
+    assert [r.getMessage() for r in caplog.records] == ["something else"]

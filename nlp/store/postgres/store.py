@@ -20,6 +20,7 @@ not have been committed) and says so. Every psycopg error becomes one StoreError
 """
 from __future__ import annotations
 
+import logging
 import os
 import time
 from typing import Any, Callable, TypeVar
@@ -41,6 +42,19 @@ T = TypeVar("T")
 _WRITER_LOCK = 0x501E2  # one document written at a time (advisory lock, transaction scope)
 _RETRY_ROLLED_BACK = 5  # deadlocks / serialization failures retried this often
 RECONNECT_S = 30.0  # how long storing a document waits for a server that went away
+
+
+class _SecondaryErrors(logging.Filter):
+    """psycopg logs as a warning the error it meets while closing a pipeline or a COPY that an
+    earlier error already broke ("error ignored terminating …", a lost server). The earlier
+    error is the one the store reports, as one line; this echo of it would be a second,
+    unasked line on stderr (`solieu ingest` stopping on a stopped server)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("error ignored terminating")
+
+
+logging.getLogger("psycopg").addFilter(_SecondaryErrors())
 
 
 class PostgresStore(DelegatingStore):
