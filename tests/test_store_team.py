@@ -93,6 +93,8 @@ def test_a_changed_document_is_a_new_version_and_reviews_carry_over(store, docs)
     # The corpus is the current versions: counts, listing, queue, search.
     assert store.count_documents() == len(docs) and store.stats()["versions"] == 1
     assert store.count_records() == n_current - len(recs) + len(new_recs)
+    # the Overview's counts leave the earlier version's records out too
+    assert sum(n for by in store.stats()["records"].values() for n in by.values()) == store.count_records()
     assert f"{doc.id}@v1" not in {d["id"] for d in store.list_documents()}
     assert all(not r["doc"].endswith("@v1") for r in store.list_records(status="pending"))
     assert store.known_hashes()[doc.id] == cur["sha256"]

@@ -62,7 +62,10 @@ class DelegatingStore(Store):
         return self._read(lambda c: self._documents.versions(c, doc_id))
 
     def count_documents(self) -> int:
-        return self._scalar("SELECT count(*) FROM documents WHERE version_of IS NULL")
+        # all minus the earlier versions (a partial index): SQLite counts all rows from its
+        # smallest index, where `version_of IS NULL` read every row's text (36 ms at 35k)
+        return self._scalar("SELECT (SELECT count(*) FROM documents) - "
+                            "(SELECT count(*) FROM documents WHERE version_of IS NOT NULL)")
 
     def list_documents(self, limit: int = 100, offset: int = 0) -> list[dict]:
         return self._read(lambda c: self._documents.listing(c, limit, offset))
@@ -139,12 +142,15 @@ class DelegatingStore(Store):
     # ------------------------------------------------------------------ overview
     def stats(self, top: int = 10) -> dict:
         by: dict[str, dict[str, int]] = {}
+
         def counts(c: Any) -> list:
             # all records (an index scan) minus those of earlier versions (few, by the partial index)
             total = c.execute("SELECT type, status, count(*) FROM records GROUP BY type, status").fetchall()
+            # (Written as IN: as a join SQLite scanned all records and looked each document up,
+            # 640 ms at 35k documents; from the earlier versions' docnos it is a few look-ups.)
             earlier = {(k, s): n for k, s, n in c.execute(
-                "SELECT r.type, r.status, count(*) FROM documents d JOIN records r ON r.docno = d.docno "
-                "WHERE d.version_of IS NOT NULL GROUP BY r.type, r.status")}
+                "SELECT r.type, r.status, count(*) FROM records r WHERE r.docno IN "
+                "(SELECT docno FROM documents WHERE version_of IS NOT NULL) GROUP BY r.type, r.status")}
             return [(k, s, n - earlier.get((k, s), 0)) for k, s, n in total]
 
         for kind, status, n in self._read(counts):
