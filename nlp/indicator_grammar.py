@@ -92,10 +92,8 @@ def cues() -> Cues:
     words: dict[str, list[str]] = {}
     patterns: dict[str, list[str]] = {}
     years = []
-    for r in load("indicator_cues", required=("kind",)):
+    for r in load("indicator_cues", required=("kind",), kinds=KINDS):
         kind = r["kind"]
-        if kind not in KINDS:
-            raise RuleError(f"indicator_cues.yml rule {r['id']!r}: kind must be one of {KINDS}")
         key = "pattern" if kind in PATTERN_KINDS else "words"
         if key not in r:
             raise RuleError(f"indicator_cues.yml rule {r['id']!r}: kind {kind!r} needs {key!r}")

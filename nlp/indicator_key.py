@@ -75,10 +75,8 @@ def _words_rx(words) -> re.Pattern | None:
 def _compiled() -> _Compiled:
     drops, start, end, synonyms, stop, count, canonical, compounds = [], set(), set(), [], [], [], [], []
     min_ratio = 100.0
-    for rule in load(RULES):
+    for rule in load(RULES, kinds=_KINDS):
         kind = rule.get("kind")
-        if kind not in _KINDS:
-            raise RuleError(f"{RULES}.yml rule {rule['id']!r}: kind must be one of {_KINDS}")
         if kind == "drop":
             drops.append(re.compile(rule["pattern"]))
         elif kind == "edge":

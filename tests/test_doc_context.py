@@ -175,8 +175,25 @@ def fresh_rules(monkeypatch):
     compiled.cache_clear()
 
 
+def test_an_unknown_kind_fails_when_the_file_is_loaded(monkeypatch, tmp_path):
+    # the loader checks a rule's kind against the kinds its consumer names (nlp.rules.load)
+    import yaml
+
+    from nlp import rules as rules_pkg
+
+    real = yaml.safe_load((rules_pkg.RULES_DIR / "context_cues.yml").read_text(encoding="utf-8"))
+    real["rules"].append({"id": "x", "kind": "nope", "examples": ["x"], "cues": ["x"]})
+    (tmp_path / "context_cues.yml").write_text(yaml.safe_dump(real, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(rules_pkg, "RULES_DIR", tmp_path)
+    rules_pkg._load.cache_clear()
+    try:
+        with pytest.raises(RuleError, match="rule 'x': kind must be one of"):
+            rules()
+    finally:
+        rules_pkg._load.cache_clear()
+
+
 @pytest.mark.parametrize("bad,msg", [
-    ({"id": "x", "kind": "nope", "examples": ["x"], "cues": ["x"]}, "kind must be one of"),
     ({"id": "x", "kind": "period", "period": "eon", "examples": ["x"], "pattern": "x"}, "period must be one of"),
     ({"id": "x", "kind": "frame", "frame": "maybe", "examples": ["x"], "cues": ["x"]}, "frame must be one of"),
     ({"id": "x", "kind": "frame", "frame": "target", "examples": ["x"]}, "needs 'pattern' or 'cues'"),

@@ -127,7 +127,7 @@ def _cue_rule(r: dict[str, Any]) -> CueRule:
 
 
 def rules() -> tuple[dict[str, Any], ...]:
-    return rules_mod.load(RULES, required=("kind",))
+    return rules_mod.load(RULES, required=("kind",), kinds=KINDS)
 
 
 @lru_cache(maxsize=1)
@@ -136,8 +136,6 @@ def compiled() -> Compiled:
     single: dict[str, list[dict[str, Any]]] = {}
     for r in rules():
         kind = r["kind"]
-        if kind not in KINDS:
-            raise RuleError(f"{RULES}.yml rule {r['id']!r}: kind must be one of {KINDS}")
         if kind == "period":
             if r.get("period") not in PERIODS:
                 raise RuleError(f"{RULES}.yml rule {r['id']!r}: period must be one of {PERIODS}")

@@ -32,7 +32,8 @@ class RuleError(ValueError):
     """A rules file is malformed."""
 
 
-def _validate(name: str, data: Any, required: tuple[str, ...]) -> list[dict[str, Any]]:
+def _validate(name: str, data: Any, required: tuple[str, ...],
+              kinds: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleError(f"{name}.yml: top level must be a mapping with a 'rules' list")
     seen: set[str] = set()
@@ -54,11 +55,13 @@ def _validate(name: str, data: Any, required: tuple[str, ...]) -> list[dict[str,
         missing = [k for k in required if k not in rule]
         if missing:
             raise RuleError(f"{where}: missing keys {missing}")
+        if kinds is not None and rule.get("kind") not in kinds:
+            raise RuleError(f"{where}: kind must be one of {kinds}")
     return rules
 
 
 @lru_cache(maxsize=None)
-def _load(name: str, required: tuple[str, ...]) -> tuple[dict[str, Any], ...]:
+def _load(name: str, required: tuple[str, ...], kinds: tuple[str, ...] | None) -> tuple[dict[str, Any], ...]:
     path = RULES_DIR / f"{name}.yml"
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
@@ -66,12 +69,13 @@ def _load(name: str, required: tuple[str, ...]) -> tuple[dict[str, Any], ...]:
         raise RuleError(f"rules file not found: {path}") from exc
     except yaml.YAMLError as exc:
         raise RuleError(f"{name}.yml: invalid YAML: {exc}") from exc
-    return tuple(_validate(name, data, required))
+    return tuple(_validate(name, data, required, kinds))
 
 
-def load(name: str, required: Iterable[str] = ()) -> tuple[dict[str, Any], ...]:
-    """The validated rules of `nlp/rules/<name>.yml` (cached: compiled once per process)."""
-    return _load(name, tuple(required))
+def load(name: str, required: Iterable[str] = (), kinds: Iterable[str] | None = None) -> tuple[dict[str, Any], ...]:
+    """The validated rules of `nlp/rules/<name>.yml` (cached: compiled once per process);
+    `kinds`: the values a rule's `kind` may take (a rules file of kinds names them here)."""
+    return _load(name, tuple(required), tuple(kinds) if kinds is not None else None)
 
 
 def available() -> list[str]:

@@ -17,8 +17,10 @@ from types import ModuleType
 from typing import Any, Callable, TypeVar
 
 from ..records import as_dict
+from .errors import StoreError
 from .interface import LEASE_SECONDS, DocumentFilters, FigureFilters, Store, TextQuery
 from .prepared import Prepared
+from .review_checks import checked_reviewer
 
 T = TypeVar("T")
 
@@ -38,6 +40,27 @@ class DelegatingStore(Store):
     _legal_facts: ModuleType
     _queue: ModuleType
     _review: ModuleType
+
+    _conn: Any = None
+
+    @property
+    @abstractmethod
+    def where(self) -> str:
+        """The store's location as messages name it (a path; a URL without its password)."""
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None
+
+    @property
+    def conn(self) -> Any:
+        """The connection, for this backend's own modules and tests; callers use the methods."""
+        if self._conn is None:
+            raise StoreError(f"{self.where}: store is closed")
+        return self._conn
 
     @abstractmethod
     def _read(self, fn: Callable[[Any], T]) -> T:
@@ -112,7 +135,7 @@ class DelegatingStore(Store):
     def claim_next(self, reviewer: str, *, kind: str | None = None, role: str | None = None,
                    doc: str | None = None, exclude: tuple[int, ...] = (),
                    ttl: float = LEASE_SECONDS) -> dict | None:
-        who = self._review._reviewer(reviewer)
+        who = checked_reviewer(reviewer)
         t = time.time()
         rid = self._write(lambda c: self._queue.claim_next(c, who, kind=kind, role=role, doc=doc,
                                                      exclude=tuple(int(r) for r in exclude), ttl=float(ttl), now=t))

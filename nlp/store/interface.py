@@ -52,6 +52,11 @@ ADDED_SOURCE = "review:added"  # `source` of a record a reviewer added
 SPAN_SOURCE = "review:span"  # `source` of a record whose span a reviewer fixed
 
 
+def version_id(doc_id: str, version: int) -> str:
+    """The id an earlier version of `doc_id` is kept under: `baocao@v1`."""
+    return f"{doc_id}@v{version}"
+
+
 @dataclass(frozen=True)
 class Term:
     """Folded words that must occur together, in order (one word, or a phrase)."""

@@ -33,14 +33,12 @@ def _words(rule: dict) -> list[tuple[str, bool]]:
 
 @lru_cache(maxsize=1)
 def compiled() -> _Compiled:
-    rules = load("table_headers", required=("kind",))
+    rules = load("table_headers", required=("kind",), kinds=KINDS)
     alts: list[tuple[int, str, str, str]] = []  # (length, regex, rule id, role)
     label, unit_col, ordinal = [], [], []
     year = paren = None
     for r in rules:
         kind = r["kind"]
-        if kind not in KINDS:
-            raise RuleError(f"table_headers.yml rule {r['id']!r}: kind must be one of {KINDS}")
         if kind == "role":
             if r.get("role") not in ROLES:
                 raise RuleError(f"table_headers.yml rule {r['id']!r}: role must be one of {ROLES}")

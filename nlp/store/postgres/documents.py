@@ -6,6 +6,7 @@ from typing import Any
 import psycopg
 
 from ..errors import ValidationError
+from ..interface import version_id
 from ..prepared import Prepared, prepare
 from . import catalog, figure_index, fulltext, neardup, new_document, review
 from . import rows as R
@@ -25,9 +26,6 @@ def doc_id(c: psycopg.Connection, docno: int | None) -> str | None:
     return row[0] if row else None
 
 
-def version_id(doc_id: str, version: int) -> str:
-    """The id an earlier version of `doc_id` is kept under: `baocao@v1`."""
-    return f"{doc_id}@v{version}"
 
 
 def add(c: psycopg.Connection, doc: Any, records: list[dict[str, Any]], prepared: Prepared | None,

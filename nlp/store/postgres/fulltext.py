@@ -522,14 +522,7 @@ def _cut(text: str, matcher: Matcher) -> str | None:
     begin = 0 if (all_before and s == lowest) else span(s)[0]
     at_end = all_after and e == len(after)
     end = len(text) if at_end else span(e - 1)[1]
-    out, pos = [], begin
-    for hs, he in hits:
-        if hs < begin or he > end:
-            continue
-        out += [text[pos:hs], SNIPPET_OPEN, text[hs:he], SNIPPET_CLOSE]
-        pos = he
-    out.append(text[pos:end])
-    return ("" if all_before and s == lowest else "…") + "".join(out) + ("" if at_end else "…")
+    return _marked(text, hits, begin, end, cut_before=not (all_before and s == lowest), cut_after=not at_end)
 
 
 def _cut_by_words(text: str, matcher: Matcher) -> str | None:
@@ -550,6 +543,13 @@ def _cut_by_words(text: str, matcher: Matcher) -> str | None:
     s = max(0, e - SNIPPET_TOKENS)
     begin = 0 if s == 0 else toks[s][0]
     end = len(text) if e == len(toks) else toks[e - 1][1]
+    return _marked(text, hits, begin, end, cut_before=s > 0, cut_after=e < len(toks))
+
+
+def _marked(text: str, hits: list[tuple[int, int]], begin: int, end: int, *, cut_before: bool,
+            cut_after: bool) -> str:
+    """text[begin:end] with the hits inside it between the snippet markers, and "…" where
+    the window cuts the text."""
     out, pos = [], begin
     for hs, he in hits:
         if hs < begin or he > end:
@@ -557,7 +557,7 @@ def _cut_by_words(text: str, matcher: Matcher) -> str | None:
         out += [text[pos:hs], SNIPPET_OPEN, text[hs:he], SNIPPET_CLOSE]
         pos = he
     out.append(text[pos:end])
-    return ("…" if s > 0 else "") + "".join(out) + ("…" if e < len(toks) else "")
+    return ("…" if cut_before else "") + "".join(out) + ("…" if cut_after else "")
 
 
 def snippet(title: str | None, text: str, matcher: Matcher | None) -> str:

@@ -19,12 +19,13 @@ from typing import Any
 import psycopg
 
 from ...lang.fold import fold
-from ...records import ACTIONS, FIELDS, REPORTED_KINDS, FieldError, check_changes, check_field, check_text, \
+from ...records import ACTIONS, FIELDS, REPORTED_KINDS, FieldError, check_changes, check_field, \
     record_from_dict
 from ...spans import check_span
 from ..errors import ConflictError, ValidationError
 from ..interface import ADDED_SOURCE, SPAN_SOURCE
 from ..reconcile import REVIEW_SOURCE, reconcile
+from ..review_checks import checked_reviewer, conflict
 from . import catalog, figure_index, indicators
 from . import rows as R
 from .rows import COLUMN, JOINED
@@ -91,11 +92,6 @@ def _append(c: psycopg.Connection, rid: int, doc: str, action: str, old: dict | 
                reviewer, at, undoes, batch))
 
 
-def _reviewer(reviewer: Any) -> str:
-    try:
-        return check_text("reviewer", reviewer, optional=False)  # type: ignore[return-value]
-    except FieldError as exc:
-        raise ValidationError(str(exc)) from None
 
 
 def _set_state(c: psycopg.Connection, rid: int, status: str, reviewer: str | None, at: str | None) -> None:
@@ -104,10 +100,6 @@ def _set_state(c: psycopg.Connection, rid: int, status: str, reviewer: str | Non
     c.execute("DELETE FROM review_leases WHERE rid = %s", (rid,))
 
 
-def _conflict(before: dict[str, Any], expected_version: int) -> ConflictError:
-    return ConflictError(
-        f"record {before['rid']} was changed meanwhile (by {before['reviewer'] or 'a re-ingest'}, now version "
-        f"{before['version']}, you saw {expected_version}); reload it and review again", before)
 
 
 def _span_fields(c: psycopg.Connection, before: dict[str, Any], span: dict[str, Any]) -> dict[str, Any]:
@@ -128,12 +120,12 @@ def review(c: psycopg.Connection, rid: int, action: str, *, reviewer: str, expec
            changes: dict[str, Any] | None, at: str) -> None:
     if action not in ACTIONS:
         raise ValidationError(f"action must be one of {', '.join(ACTIONS)}, not {action!r}")
-    reviewer = _reviewer(reviewer)
+    reviewer = checked_reviewer(reviewer)
     before = get(c, rid, lock=True)  # held until commit: the version compared is the one overwritten
     if before is None:
         raise ValidationError(f"no record {rid}")
     if before["version"] != expected_version:
-        raise _conflict(before, expected_version)
+        raise conflict(before, expected_version)
     if action != "correct" and changes:
         raise ValidationError(f"'{action}' takes no changes; use 'correct' to change fields")
     fields: dict[str, Any] = {}
@@ -158,7 +150,7 @@ def review(c: psycopg.Connection, rid: int, action: str, *, reviewer: str, expec
 
 # ---------------------------------------------------------------- records added by a reviewer
 def add_record(c: psycopg.Connection, doc_id: str, record: dict[str, Any], *, reviewer: str, at: str) -> int:
-    reviewer = _reviewer(reviewer)
+    reviewer = checked_reviewer(reviewer)
     if not isinstance(record, dict):
         raise ValidationError("a record to add is a dict with type, start, end and its fields")
     kind = record.get("type")
@@ -223,7 +215,7 @@ def bulk_review(c: psycopg.Connection, action: str, targets: dict[int, int], *, 
                 at: str) -> dict[str, Any]:
     if action not in BULK_ACTIONS:
         raise ValidationError(f"a bulk step accepts or rejects, not {action!r}")
-    reviewer = _reviewer(reviewer)
+    reviewer = checked_reviewer(reviewer)
     scope = str(scope or "").strip() or "selected records"
     targets = {int(k): int(v) for k, v in targets.items()}
     rids = sorted(targets)

@@ -141,19 +141,9 @@ class PostgresStore(DelegatingStore):
             raise explain(exc, self.location) from None
         return conn
 
-    def close(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            finally:
-                self._conn = None
-
     @property
-    def conn(self) -> psycopg.Connection:
-        """The connection, for this backend's own modules and tests; callers use the methods."""
-        if self._conn is None:
-            raise StoreError(f"{redact(self.location)}: store is closed")
-        return self._conn
+    def where(self) -> str:
+        return redact(self.location)
 
     def _reconnect(self, wait_s: float) -> bool:
         """Open a fresh connection after a lost one, trying for up to `wait_s` seconds."""

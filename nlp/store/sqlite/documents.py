@@ -5,6 +5,7 @@ import sqlite3
 from typing import Any
 
 from ..errors import ValidationError
+from ..interface import version_id
 from ..prepared import Prepared, prepare
 from . import catalog, figure_index, fulltext, neardup, review
 from .rows import INSERT_SQL, JOINED, SELECT, insert_values, row_to_dict
@@ -23,9 +24,6 @@ def doc_id(c: sqlite3.Connection, docno: int | None) -> str | None:
     return row[0] if row else None
 
 
-def version_id(doc_id: str, version: int) -> str:
-    """The id an earlier version of `doc_id` is kept under: `baocao@v1`."""
-    return f"{doc_id}@v{version}"
 
 
 def add(c: sqlite3.Connection, doc: Any, records: list[dict[str, Any]], prepared: Prepared | None,

@@ -97,19 +97,9 @@ class SQLiteStore(DelegatingStore):
                     legal_facts.refresh_all(conn)
         return conn
 
-    def close(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            finally:
-                self._conn = None
-
     @property
-    def conn(self) -> sqlite3.Connection:
-        """The connection, for this backend's own modules and tests; callers use the methods."""
-        if self._conn is None:
-            raise StoreError(f"{self.path}: store is closed")
-        return self._conn
+    def where(self) -> str:
+        return str(self.path)
 
     def checkpoint(self) -> None:
         self._read(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
