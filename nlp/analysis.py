@@ -10,7 +10,8 @@ handed from stage to stage, so that nothing is split, segmented or looked up twi
   sentence a span belongs to;
 - `words(sentence)`: underthesea's words and POS tags of a sentence, segmented on first
   use and then shared by figures, indicators, roles and the spaCy Doc (the heavy step of
-  the pipeline runs at most once per sentence, and only for sentences that ask for it);
+  the pipeline runs at most once per sentence, and only for sentences that ask for it,
+  and stops `TAIL_SYLLABLES` syllables after the sentence's last digit);
   a word's `text` is its slice of `flat` (a wrapped word reads with a space);
 - `context`: the document context (nlp.context.DocumentContext: time anchor, periods,
   lead-in frames), built on first use from `flat` (characters only, a few milliseconds);
@@ -24,6 +25,7 @@ handed from stage to stage, so that nothing is split, segmented or looked up twi
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Any, Callable, Hashable, Iterable, TypeVar
 
 from .leftovers import find_leftovers
@@ -32,6 +34,23 @@ from .segment import Word, analyze, split_sentences, unwrap
 
 Span = tuple[int, int]
 T = TypeVar("T")
+
+# Every figure starts with a digit, and what the stages read after a figure (its counted
+# noun, the noun phrase it quantifies, the role model's near-right words) lies a few words
+# after it: the tail of a sentence past its last number is not read for words. Segmenting
+# and tagging are linear in a sentence's length and the pipeline's heaviest step.
+TAIL_SYLLABLES = 12
+_LAST_DIGIT = re.compile(r"\d\D*$")
+_TAIL = re.compile(r"\S*(?:\s+\S+){0,%d}" % TAIL_SYLLABLES)
+
+
+def analysis_end(text: str, start: int, end: int) -> int:
+    """Where the words of text[start:end] are read up to: `TAIL_SYLLABLES` syllables after
+    its last digit, or its end (no digit, or a shorter tail)."""
+    last = _LAST_DIGIT.search(text, start, end)
+    if last is None:
+        return end
+    return _TAIL.match(text, last.start(), end).end()
 
 
 class Analysis:
@@ -92,10 +111,12 @@ class Analysis:
 
     # ------------------------------------------------------------------ words
     def words(self, sentence: Span) -> list[Word]:
-        """Words with POS tags of text[sentence], segmented once per document."""
+        """Words with POS tags of text[sentence], segmented once per document, up to
+        `TAIL_SYLLABLES` syllables after the sentence's last digit (`analysis_end`)."""
         words = self._words.get(sentence)
         if words is None:
-            words = self._words[sentence] = analyze(self.flat, sentence[0], sentence[1])
+            s, e = sentence
+            words = self._words[sentence] = analyze(self.flat, s, analysis_end(self.flat, s, e))
         return words
 
     # ------------------------------------------------------------------ regions

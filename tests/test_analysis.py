@@ -67,3 +67,26 @@ def test_every_span_has_a_sentence(text, start, length):
     start = min(start, len(text))
     s, e = doc.sentence_of(start, min(len(text), start + length))
     assert (s, e) in doc.sentences or (s, e) == (start, min(len(text), start + length))
+
+
+def test_words_stop_a_fixed_number_of_syllables_after_the_last_digit():
+    from nlp.analysis import TAIL_SYLLABLES, analysis_end
+
+    tail = " ".join(["công việc"] * 20)
+    text = f"Tỷ lệ hồ sơ trực tuyến đạt 42% trong năm qua {tail}."
+    end = analysis_end(text, 0, len(text))
+    after = text[text.index("42%"):end].split()
+    assert len(after) == TAIL_SYLLABLES + 1  # the number's own token, then the margin
+    doc = Analysis(text, sentences=[(0, len(text))])
+    words = doc.words((0, len(text)))
+    assert words and words[-1].end <= end
+    assert any(w.text == "42" or w.text.startswith("42") for w in words)
+    # no digit, or a tail shorter than the margin: the whole sentence
+    plain = "Không có con số nào trong câu này."
+    assert analysis_end(plain, 0, len(plain)) == len(plain)
+    short = "Đạt 42% kế hoạch năm."
+    assert analysis_end(short, 0, len(short)) == len(short)
+    # offsets are the sentence's own: a later sentence is cut from its own last digit
+    two = plain + " " + text
+    s = len(plain) + 1
+    assert analysis_end(two, s, len(two)) == s + end
