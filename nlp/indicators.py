@@ -120,7 +120,7 @@ def _after_np(sent: Sentence, fig: Figure, kind: str | None, after: int) -> tupl
         if re.match(r"\s*/\s*[^\W\d_]", text[after:after + 4]):
             return None  # `13,47 tiêu chí/xã`, `64 người/xã`: a rate, its subject names the measure
     elif kind in ("%", "measure"):
-        if c.reference_head.match(text, after) or re.match(r"\s*/", text[after:after + 3]):
+        if (kind == "%" and c.reference_head.match(text, after)) or re.match(r"\s*/", text[after:after + 3]):
             return None  # `66,4% kế hoạch`, `tấn/năm`: a base or a rate, the subject names the measure
         if kind == "%" and _share_verb_before(sent, fig.start):
             return None  # `chiếm 19,32% tổng số dự án`: the whole the share is of

@@ -4,7 +4,9 @@
    "Hà Nội, ngày 16/9/2024", "(17/1/2025)", "Ngày 25/12,"), ranked by form and position;
    a date that bounds something ("đến hết ngày 31/12") or dates a document
    ("Quyết định số 146/QĐ-TTg ngày 28/01/2022") or a photo is not a dateline.
-2. Year: the dateline's own; else the caller's source date; else the text's.
+2. Year: the dateline's own; else the caller's source date; else the text's; else, when
+   nothing is reported with a year, the earliest year the text plans for (months planned
+   twice, or a whole year: "kế hoạch cả năm 2017"), never a horizon ("đến năm 2030").
 3. The latest reported period: among the time expressions that the text reports on (not a
    deadline, not a base of comparison, not in a clause that plans or forecasts, not a
    name's or a law's year, never a decade), the latest one. When the year has to come
@@ -195,5 +197,14 @@ def find_anchor(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
         if near and near.count(min(near)) >= 2:  # twice at least: one date may be a past event's
             year = min(near)
             how = "dateline+plan" if dl else "plan"
+        else:
+            # nor a month: a year the text plans for as a whole ("Kế hoạch cho cả năm 2017 vẫn
+            # chưa được công bố", "chỉ tiêu năm 2017") is this year's or the next's; the
+            # earliest such year. A horizon ("đến năm 2030", "tầm nhìn 2035") is not one.
+            planned = [x.y for x in exprs if x.y is not None and x.kind == "year" and not x.comparison
+                       and _planned(text, x, sentences, index)]
+            if planned:
+                year = min(planned)
+                how = "dateline+plan" if dl else "plan"
     rep = resolve(latest, text, year, month, day) if latest is not None else None
     return Anchor(year, month, day, how, tuple(evidence), rep)
