@@ -263,6 +263,8 @@ class Sentence:
             if b is None or b[0] < floor:
                 return left
             joint = text[b[0]:b[1]].strip().lower()
+            if joint in ("-", "–", "—"):
+                joint = "và"  # `khu vực công nghiệp – xây dựng`: a dash between nouns joins them as `và` does
             if joint not in (",", "và"):
                 return left
             before_w, after_w = self.word_before(b[0]), self.word_at(b[1])

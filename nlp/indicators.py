@@ -224,6 +224,11 @@ def _subject(sent: Sentence, pos: int, floor: int, has_prev: bool = False, depth
     phrase = _after_last(c.intent, phrase, empty_ok=True)  # `ngân hàng sẽ phấn đấu thu nợ` -> `thu nợ`
     phrase = _after_last(c.possessive, phrase, keep_rate=True)  # `... có vốn điều lệ` -> `vốn điều lệ`
     m = c.measure.search(phrase)
+    if m and m.start() > 0 and m.end() == len(phrase.rstrip()) and c.reference_head.fullmatch(m.group()):
+        # `thuế suất … được điều chỉnh tăng lên mức 70%`: a level after the verb is not the
+        # measure; the noun phrase before the verb is
+        phrase = _before_verb_chain(sent, phrase, m.start(), left, pos) or phrase
+        m = None
     if m and _share_rx().search(phrase[:m.start()]) and m.start() > 0:
         pass  # `khu vực nông, lâm nghiệp và thủy sản chiếm tỷ trọng 15,06%`: the share's subject
     elif m:
@@ -283,6 +288,22 @@ def _earlier_clause_subject(sent: Sentence, pos: int, floor: int) -> str:
             return phrase
         pos = b[0]
     return ""
+
+
+def _before_verb_chain(sent: Sentence, phrase: str, level: int, left: int, pos: int) -> str | None:
+    """`phrase` (found in text[left:pos]) up to the chain of verbs and adverbs that stands
+    right before offset `level` in it (`… thuốc lá | tiếp tục được điều chỉnh tăng lên | mức`),
+    or None when no verb stands there or nothing is left before it."""
+    base = sent.text.find(phrase, left, pos)
+    if base < 0:
+        return None
+    words = sent.words_between(base, base + level)
+    k = len(words)
+    while k > 0 and (words[k - 1].pos in VERB_TAGS or words[k - 1].pos == "R"):
+        k -= 1
+    if k == len(words) or k == 0:
+        return None
+    return _clean(sent.text[base:words[k].start], tail_links=True) or None
 
 
 def _actor_object(sent: Sentence, phrase: str, left: int, pos: int) -> str:
@@ -378,6 +399,19 @@ def _predicate(sent: Sentence, pos: int, floor: int) -> tuple[str, int] | None:
         i -= 1
     # a two-word cue (`ước đạt`, `chỉ chiếm`) read as one
     return words[head].text.lower(), words[i].start
+
+
+def _measure_before(sent: Sentence, pos: int, floor: int) -> str | None:
+    """The measure noun standing right before the number at `pos`, past comparator and link
+    words only (`quy mô 4-6 làn xe`, `số lượng từ 180.000`, `tổng số 4.723`), or None."""
+    left = sent.left_start(pos, floor)
+    raw = _strip_comparators(sent.text[left:pos]).rstrip()
+    last = None
+    for last in cues().measure.finditer(raw):
+        pass
+    if last is None or last.end() != len(raw):
+        return None
+    return " ".join(last.group().split())
 
 
 def _counted_by(sent: Sentence, fig: Figure, noun: str, floor: int, subject: str) -> str:
@@ -484,6 +518,13 @@ def _indicator(sent: Sentence, fig: Figure, prev: str | None, floor: int, after:
         if base:  # `đạt 111,7% kế hoạch`: a share of the plan is read against it
             subject = f"{subject} {' '.join(base.group(1).split())}"
     if np:  # a bare counted noun
+        before = _measure_before(sent, fig.start, floor)
+        if before and cues().reference_head.fullmatch(before):
+            _trace(fig, "total-before-bare")  # `trong tổng số 15.000 phiếu khảo sát`: what is counted
+            return np[0]
+        if before:  # `quy mô 4 làn xe`, `với số lượng từ 180.000 con`: the measure noun names it
+            _trace(fig, "measure-before-bare")
+            return before
         _trace(fig, "bare")
         return _counted_by(sent, fig, np[0], floor, _with_growth(_limit(own), growth))
     return subject or None
