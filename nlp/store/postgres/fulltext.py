@@ -242,6 +242,9 @@ def _candidates(q: TextQuery) -> tuple[str, list, bool] | None:
 # text is read up to the window shown instead of searched whole (that cost a millisecond
 # per document in Python). The lexemes are picked before their positions are expanded.
 _HITS = "h.pos, h.lex"
+# The ranked row as the client reads it: never `r.fts`, which the LATERAL above reads on the
+# server (a tsvector a row, tens of kilobytes, was sent and parsed for nothing).
+_ROW = "r.id, r.title, r.date, r.source, r.score, r.text, r.dups"
 _HITS_FROM = (
     "LATERAL (SELECT array_agg(x.p ORDER BY x.p) AS pos, array_agg(u.lexeme ORDER BY x.p) AS lex "
     "FROM (SELECT * FROM unnest(r.fts) v WHERE v.lexeme = ANY(%s) OR v.lexeme LIKE ANY(%s)) u, "
@@ -336,7 +339,7 @@ def find_documents(conn: psycopg.Connection, text: TextQuery | None, filters: Do
     if filters.any():
         # Filters narrow the documents first (dates, source, cited types): every match ranked.
         rows = conn.execute(
-            f"SELECT r.*, {_HITS} FROM (SELECT d.id, d.title, d.date, d.source, "
+            f"SELECT {_ROW}, {_HITS} FROM (SELECT d.id, d.title, d.date, d.source, "
             f"ts_rank_cd(%s::float4[], d.fts, q) AS score, d.text, {_DUPLICATES} AS dups, d.fts, d.docno "
             f"FROM documents d, CAST(%s AS tsquery) q WHERE d.fts @@ q AND {' AND '.join(where)} "
             "ORDER BY score DESC, d.docno LIMIT %s) r, " + _HITS_FROM + " ORDER BY r.score DESC, r.docno",
@@ -348,7 +351,7 @@ def find_documents(conn: psycopg.Connection, text: TextQuery | None, filters: Do
         cond, cparams, recheck = cand
         with _bitmap_scans(conn):
             rows = conn.execute(
-                f"SELECT r.*, {_HITS} FROM (SELECT d.id, d.title, d.date, d.source, "
+                f"SELECT {_ROW}, {_HITS} FROM (SELECT d.id, d.title, d.date, d.source, "
                 f"ts_rank_cd(%s::float4[], d.fts, q) AS score, d.text, {_DUPLICATES} AS dups, d.fts, d.docno "
                 f"FROM (SELECT s.docno FROM doc_search s WHERE {cond} ORDER BY s.docno DESC "
                 f"{'LIMIT %s' if window else ''}) c JOIN documents d ON d.docno = c.docno, CAST(%s AS tsquery) q "
@@ -358,7 +361,7 @@ def find_documents(conn: psycopg.Connection, text: TextQuery | None, filters: Do
                 prepare=False).fetchall()
     marks = _matcher(words)
     out = []
-    for id_, title, date, source, score, body, dups, _fts, _docno, pos, lex in rows:
+    for id_, title, date, source, score, body, dups, pos, lex in rows:
         cut = _cut_at(body, title, pos, lex) if pos else None
         if cut is None:  # no body position to go by (a match in the title only, a text past the positions)
             cut = snippet(title, body, marks)
