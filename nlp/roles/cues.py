@@ -92,17 +92,29 @@ def _phrases(cues) -> tuple[tuple[str, ...], ...]:
 _SYLLABLE_SPLIT = re.compile(r"([^\W_]+)")
 
 
+_Entry = tuple[int, int, bool, tuple[str, ...]]  # (order, group index, is a veto, phrase)
+
+
 @lru_cache(maxsize=1)
-def _by_first_syllable() -> dict[str, list[tuple[int, bool, tuple[str, ...]]]]:
-    """first syllable -> [(group index, is a veto, phrase)] in each group's alternation order."""
-    index: dict[str, list[tuple[int, bool, tuple[str, ...]]]] = {}
+def _by_leading_syllables() -> tuple[dict[str, list[_Entry]], dict[tuple[str, str], list[_Entry]], frozenset[str]]:
+    """(first syllable -> one-syllable phrases, first two syllables -> longer phrases, every
+    first syllable), each entry with its place in the groups' alternation order. Keyed by two syllables, a common
+    first syllable ("dự" of "dự án", "dự kiến đầu tư") costs one lookup, not a scan."""
+    one: dict[str, list[_Entry]] = {}
+    two: dict[tuple[str, str], list[_Entry]] = {}
+    order = 0
     for gi, g in enumerate(cue_groups()):
         if g.unit or not g.phrases:
             continue
         for veto, phrases in ((False, g.phrases), (True, g.vetoes)):
             for ph in phrases:
-                index.setdefault(ph[0], []).append((gi, veto, ph))
-    return index
+                entry = (order, gi, veto, ph)
+                order += 1
+                if len(ph) == 1:
+                    one.setdefault(ph[0], []).append(entry)
+                else:
+                    two.setdefault((ph[0], ph[1]), []).append(entry)
+    return one, two, frozenset(one) | {k[0] for k in two}
 
 
 def _syllable_matches(low: str) -> dict[tuple[int, bool], list[tuple[int, int]]]:
@@ -115,19 +127,25 @@ def _syllable_matches(low: str) -> dict[tuple[int, bool], list[tuple[int, int]]]
     offsets are summed only when a phrase matched: most syllables start no cue."""
     pieces = _SYLLABLE_SPLIT.split(low)  # syllable i is pieces[2i + 1], preceded by pieces[2i]
     words = pieces[1::2]
-    index = _by_first_syllable()
+    one, two, firsts = _by_leading_syllables()
     found: dict[tuple[int, bool], list[tuple[int, int]]] = {}
     free: dict[tuple[int, bool], int] = {}  # the first syllable a group's next match may start at
     n = len(words)
     ends: list[int] | None = None  # ends[k]: the offset after pieces[k]
-    for i in [i for i, w in enumerate(words) if w in index]:
+    for i in [i for i, w in enumerate(words) if w in firsts]:
+        w = words[i]
+        single = one.get(w)
+        longer = two.get((w, words[i + 1])) if i + 1 < n and pieces[2 * i + 2].isspace() else None
+        if single is None and longer is None:
+            continue
+        entries = sorted((single or []) + (longer or [])) if single and longer else (single or longer)
         done: set[tuple[int, bool]] = set()
-        for gi, veto, ph in index[words[i]]:
+        for _, gi, veto, ph in entries:
             key = (gi, veto)
             if key in done or free.get(key, 0) > i:
                 continue
             k = len(ph)
-            if i + k > n or any(words[i + j] != ph[j] or not pieces[2 * (i + j)].isspace() for j in range(1, k)):
+            if i + k > n or any(words[i + j] != ph[j] or not pieces[2 * (i + j)].isspace() for j in range(2, k)):
                 continue
             done.add(key)
             free[key] = i + k
