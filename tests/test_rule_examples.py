@@ -204,6 +204,12 @@ def legal_facts(rule: dict, example: str) -> None:
             assert (got[name] or "") == value, got
 
 
+def phrase_lists(rule: dict, example: str) -> None:
+    """A phrase of the list (as rule files receive it) occurs in the example."""
+    assert re.search(alternation(rules.phrase_lists()[rule["id"]], bounded=True), example, re.IGNORECASE), \
+        "none of its phrases occurs"
+
+
 CHECKS: dict[str, Callable[[dict, str], None]] = {
     "comparators": comparators,
     "figure_exclusions": figure_exclusions,
@@ -218,6 +224,7 @@ CHECKS: dict[str, Callable[[dict, str], None]] = {
     "table_headers": table_headers,
     "indicator_keys": indicator_keys,
     "legal_facts": legal_facts,
+    "phrase_lists": phrase_lists,
 }
 
 RULES = [(name, rule) for name in rules.available() for rule in rules.load(name)]

@@ -26,3 +26,17 @@ def test_rules_exist():
 def test_invalid_rules_are_rejected(data, msg):
     with pytest.raises(RuleError, match=msg):
         _validate("t", data, ("pattern",) if msg == "missing keys" else ())
+
+
+def test_phrase_lists_fill_every_file_that_names_them():
+    from nlp.rules import _with_phrase_lists, phrase_lists
+
+    actions = phrase_lists()["intended-actions"]
+    assert "dự kiến đầu tư" in actions and "dự tính huy động" in actions
+    intent = next(r for r in rules.load("role_cues") if r["id"] == "intended-action")
+    forecast = next(r for r in rules.load("context_cues") if r["id"] == "forecast")
+    assert list(intent["cues"]) == list(actions) and set(actions) <= set(forecast["except"])
+    assert not any(x.startswith("@") for r in rules.load("role_cues") for v in r.values()
+                   if isinstance(v, list) for x in v if isinstance(x, str))
+    with pytest.raises(RuleError, match="no phrase list '@nope'"):
+        _with_phrase_lists("t", [{"id": "a", "cues": ["@nope"], "examples": ["x"]}])

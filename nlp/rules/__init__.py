@@ -69,7 +69,48 @@ def _load(name: str, required: tuple[str, ...], kinds: tuple[str, ...] | None) -
         raise RuleError(f"rules file not found: {path}") from exc
     except yaml.YAMLError as exc:
         raise RuleError(f"{name}.yml: invalid YAML: {exc}") from exc
-    return tuple(_validate(name, data, required, kinds))
+    rules = _validate(name, data, required, kinds)
+    return tuple(rules) if name == PHRASE_LISTS else tuple(_with_phrase_lists(name, rules))
+
+
+PHRASE_LISTS = "phrase_lists"
+
+
+@lru_cache(maxsize=1)
+def phrase_lists() -> dict[str, tuple[str, ...]]:
+    """id -> phrases of nlp/rules/phrase_lists.yml: `words`, or every head + word."""
+    out = {}
+    for r in load(PHRASE_LISTS, required=("words",)):
+        words = [" ".join(str(w).split()) for w in r["words"]]
+        heads = r.get("heads") or []
+        out[r["id"]] = tuple(f"{h} {w}" for h in heads for w in words) if heads else tuple(words)
+    return out
+
+
+def _with_phrase_lists(name: str, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rules with each "@<id>" item of a word list replaced by that phrase list."""
+    out = []
+    for rule in rules:
+        if not any(isinstance(v, list) and any(isinstance(x, str) and x.startswith("@") for x in v)
+                   for v in rule.values()):
+            out.append(rule)
+            continue
+        rule = dict(rule)
+        for key, value in list(rule.items()):
+            if key == "examples" or not isinstance(value, list):
+                continue
+            items: list[Any] = []
+            for x in value:
+                if isinstance(x, str) and x.startswith("@"):
+                    lists = phrase_lists()
+                    if x[1:] not in lists:
+                        raise RuleError(f"{name}.yml rule {rule['id']!r}: no phrase list {x!r} in {PHRASE_LISTS}.yml")
+                    items.extend(lists[x[1:]])
+                else:
+                    items.append(x)
+            rule[key] = items
+        out.append(rule)
+    return out
 
 
 def load(name: str, required: Iterable[str] = (), kinds: Iterable[str] | None = None) -> tuple[dict[str, Any], ...]:
