@@ -71,7 +71,7 @@ def test_words_open_documents_first_with_a_count(tracked, page):
 
 def test_document_opens_from_search_and_back_returns_to_it(tracked, page):
     _open(page, f"{tracked}/search?q=chuyen+doi+so")
-    link = page.locator('[class*="st-key-doc-result-0"] a').first
+    link = page.locator('[class*="st-key-doc-result-0"] a[href*="document"]').first
     link.click()
     page.wait_for_url(re.compile(r"/document\?id="), timeout=LONG)
     page.get_by_text(re.compile(r"^Review state: \d+ records?")).wait_for(timeout=LONG)
@@ -116,7 +116,7 @@ def test_decree_page_reads_its_title_and_a_mention_opens_the_document(tracked, p
     page.get_by_role("heading", name="Cited with it").wait_for()
     assert page.locator("a.solieu-ref").count() >= 2  # decree ids inside the sentences are links
     shot(page, "decree_82_2024")
-    page.locator('[class*="st-key-mention-0"] a').first.click()
+    page.locator('[class*="st-key-mention-0"] a[href*="document"]').first.click()
     page.wait_for_url(re.compile(r"/document\?id=.*rid=\d+"), timeout=LONG)
     page.get_by_text(re.compile(r"^Record #\d+")).first.wait_for(timeout=LONG)
     page.locator('mark.entity[style*="outline"]').first.wait_for(timeout=LONG)
@@ -130,7 +130,9 @@ def test_decree_page_reads_its_title_and_a_mention_opens_the_document(tracked, p
 def test_indicator_page_charts_one_indicator_and_every_point_opens_its_sentence(tracked, page):
     _open(page, f"{tracked}/search?q={quote_plus('ty le ho so truc tuyen toan trinh')}")
     page.locator('[data-testid="stButtonGroup"] button', has_text="Indicators").click()
-    link = page.locator('[class*="st-key-indicator-result-0"] a').first
+    # the link by its target: while Streamlit re-renders for the tab, the container may
+    # briefly still hold the Documents tab's link (a run of 2026-12-02 clicked that one)
+    link = page.locator('[class*="st-key-indicator-result-0"] a[href*="indicator"]').first
     link.wait_for(timeout=LONG)
     link.click()
     page.wait_for_url(re.compile(r"/indicator\?key="), timeout=LONG)
