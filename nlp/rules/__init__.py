@@ -89,28 +89,18 @@ def phrase_lists() -> dict[str, tuple[str, ...]]:
 
 def _with_phrase_lists(name: str, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rules with each "@<id>" item of a word list replaced by that phrase list."""
-    out = []
-    for rule in rules:
-        if not any(isinstance(v, list) and any(isinstance(x, str) and x.startswith("@") for x in v)
-                   for v in rule.values()):
-            out.append(rule)
-            continue
-        rule = dict(rule)
-        for key, value in list(rule.items()):
-            if key == "examples" or not isinstance(value, list):
-                continue
-            items: list[Any] = []
-            for x in value:
-                if isinstance(x, str) and x.startswith("@"):
-                    lists = phrase_lists()
-                    if x[1:] not in lists:
-                        raise RuleError(f"{name}.yml rule {rule['id']!r}: no phrase list {x!r} in {PHRASE_LISTS}.yml")
-                    items.extend(lists[x[1:]])
-                else:
-                    items.append(x)
-            rule[key] = items
-        out.append(rule)
-    return out
+    def expand(rule: dict[str, Any], value: list) -> list:
+        items: list[Any] = []
+        for x in value:
+            if not (isinstance(x, str) and x.startswith("@")):
+                items.append(x)
+            elif x[1:] in phrase_lists():
+                items.extend(phrase_lists()[x[1:]])
+            else:
+                raise RuleError(f"{name}.yml rule {rule['id']!r}: no phrase list {x!r} in {PHRASE_LISTS}.yml")
+        return items
+
+    return [{k: expand(r, v) if isinstance(v, list) and k != "examples" else v for k, v in r.items()} for r in rules]
 
 
 def load(name: str, required: Iterable[str] = (), kinds: Iterable[str] | None = None) -> tuple[dict[str, Any], ...]:

@@ -92,14 +92,10 @@ def _append(c: psycopg.Connection, rid: int, doc: str, action: str, old: dict | 
                reviewer, at, undoes, batch))
 
 
-
-
 def _set_state(c: psycopg.Connection, rid: int, status: str, reviewer: str | None, at: str | None) -> None:
     c.execute("UPDATE records SET status = %s, version = version + 1, reviewer = %s, reviewed_at = %s WHERE rid = %s",
               (status, reviewer, at, rid))
     c.execute("DELETE FROM review_leases WHERE rid = %s", (rid,))
-
-
 
 
 def _span_fields(c: psycopg.Connection, before: dict[str, Any], span: dict[str, Any]) -> dict[str, Any]:

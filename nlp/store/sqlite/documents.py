@@ -24,8 +24,6 @@ def doc_id(c: sqlite3.Connection, docno: int | None) -> str | None:
     return row[0] if row else None
 
 
-
-
 def add(c: sqlite3.Connection, doc: Any, records: list[dict[str, Any]], prepared: Prepared | None,
         stamp: str) -> dict:
     """Store.add_document inside the caller's write transaction (`prepared` None: computed here).

@@ -85,14 +85,10 @@ def _append(c: sqlite3.Connection, rid: int, doc: str, action: str, old: dict | 
                reviewer, at, undoes, batch))
 
 
-
-
 def _set_state(c: sqlite3.Connection, rid: int, status: str, reviewer: str | None, at: str | None) -> None:
     c.execute("UPDATE records SET status = ?, version = version + 1, reviewer = ?, reviewed_at = ? WHERE rid = ?",
               (status, reviewer, at, rid))
     c.execute("DELETE FROM review_leases WHERE rid = ?", (rid,))  # reviewed: no longer anyone's to hold
-
-
 
 
 def _span_fields(c: sqlite3.Connection, before: dict[str, Any], span: dict[str, Any]) -> dict[str, Any]:
