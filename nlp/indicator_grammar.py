@@ -172,6 +172,9 @@ def number_end(text: str, start: int) -> int:
     return m.end() if m else start
 
 
+_COPULA_NEXT = re.compile(r"\s+(?:là|bằng|chiếm)(?![^\W_])", re.IGNORECASE)
+
+
 def _in_number_list(text: str, pos: int, floor: int) -> bool:
     """Whether the comma at `pos` separates two small numbers (`_NUMBER_LIST`)."""
     if text[pos] != ",":
@@ -289,8 +292,11 @@ class Sentence:
             prev_left = self.left_start(b[0], floor)
             run = self.words_between(prev_left, b[0])
             if after is not None and run and after.pos in VERB_TAGS and run[-1].pos in VERB_TAGS \
-                    and len(run) <= 2 and after.text.lower() not in cues().link_verbs:
-                left = prev_left  # `cắt giảm, đơn giản hóa TTHC`: coordinated verbs of one phrase
+                    and after.text.lower() not in cues().link_verbs and not _COPULA_NEXT.match(text, after.end):
+                # `Tổng số chi phí tiết kiệm được từ việc cắt giảm, đơn giản hóa TTHC`, `hạ tầng
+                # ... được đầu tư, nâng cấp`: coordinated verbs of one phrase (`tiếp theo là X`
+                # opens a new predicate)
+                left = prev_left
                 continue
             headed = bool(run) and (bool(cues().measure.match(text, run[0].start)) or run[0].text.lower() in cues().sectors)
             if joint == "và" and headed:
