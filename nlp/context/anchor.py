@@ -33,6 +33,7 @@ EARLY_MONTHS = 2  # a January or February article whose latest period is a whole
 MIN_EVIDENCE = 2  # below this an undated text does not show its year: better unknown than guessed
 _CAPTION = re.compile(r"(?:Trong\s+)?Ảnh\s*:|\(Ảnh|Trong\s+ảnh")
 _BOUND_BEFORE = ("đến", "tới", "trước", "từ", "sau", "hết", "kể từ")
+_EARLIER = re.compile(r"(?<![^\W_])(?:trước\s+đó|trước\s+đây|hồi)[\s,]*$")
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,10 @@ def find_dateline(text: str, sentences: list[Sentence]) -> tuple[int | None, int
             ds = m.span("d")
             if any(a <= ds[0] < b for a, b in banned):
                 continue
-            before = text[max(0, m.start() - 12):m.start()].lower().split()
-            if before and before[-1] in _BOUND_BEFORE or text[max(0, m.start() - 12):m.start()].lower().rstrip().endswith("kể từ"):
-                continue
+            lead = text[max(0, m.start() - 14):m.start()].lower()
+            before = lead.split()
+            if before and before[-1] in _BOUND_BEFORE or lead.rstrip().endswith("kể từ") or _EARLIER.search(lead):
+                continue  # a bound ("đến hết ngày 31/12"), or an earlier event ("Trước đó, ngày 11/5")
             sent = next((s for s in sentences if s.start <= m.start() < s.end), None)
             lo = sent.start if sent is not None else max(0, m.start() - 200)
             if _CAPTION.search(text, lo, min(len(text), m.end() + 40)):
