@@ -22,9 +22,16 @@ from .context import (clause, counted_noun, lead_in, near_left_start, near_right
 from .cues import CueHit, cues_in, find_cues, unit_groups
 from .vote import rule_vote
 
-FEATURE_VERSION = "role-features-v2"
+FEATURE_VERSION = "role-features-v3"
 _LETTER = re.compile(r"[^\W\d_]")
 _WORDS_LEFT, _WORDS_RIGHT, _WORDS_OPENING = 6, 3, 4
+# The sentence as a bag of syllable pairs ("kế hoạch", "đã đạt", "dự toán"): what the cue
+# lists do not name, learned from the gold. Weighted so that the bag has a fixed norm
+# (BAG_WEIGHT): a long sentence does not outweigh the figure's own cues. Measured on the
+# gold (10 folds grouped by document, first pass): weight 2 gives 0.811, 3 gives 0.812, 4
+# gives 0.810 against 0.800 without the bag.
+_SYLLABLE = re.compile(r"\b\w\w+\b")
+BAG_WEIGHT = 3.0
 
 
 def _bucket(n: int, edges=(0, 1, 3, 6, 12)) -> str:
@@ -150,6 +157,8 @@ def features(doc: Analysis, fig: Figure, sentence: tuple[int, int]) -> dict[str,
     else:
         f["gov_verb"] = "none"
 
+    f.update(doc.remember(("roles.bag", sentence), lambda: sentence_bag(text, sentence)))
+
     # Position: list items after a colon, heads of clauses, asides in parentheses.
     gap = text[cs:fig.start]
     f["clause_initial"] = 1.0 if not re.search(r"\w", gap) else 0.0
@@ -174,6 +183,16 @@ def features(doc: Analysis, fig: Figure, sentence: tuple[int, int]) -> dict[str,
         f[f"{group}&hint:{ctx['cx_hint']}"] = 1.0
         f[f"{group}&rule:{role}"] = 1.0
     return f
+
+
+def sentence_bag(text: str, sentence: tuple[int, int]) -> dict[str, float]:
+    """The sentence's syllable pairs (lowercase), each weighted BAG_WEIGHT / sqrt(count)."""
+    syl = _SYLLABLE.findall(text[sentence[0]:sentence[1]].lower())
+    pairs = {f"bag:{a} {b}" for a, b in zip(syl, syl[1:])}
+    if not pairs:
+        return {}
+    w = BAG_WEIGHT / len(pairs) ** 0.5
+    return {k: w for k in pairs}
 
 
 def _relative(year: int | None, anchor: int | None) -> str:
