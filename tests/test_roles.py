@@ -448,3 +448,24 @@ def test_a_plan_part_count_with_a_total_may_still_be_progress(shipped):
     fig = fig.with_(value=15.0, total=19.0, unit="tiêu chí")
     assert roles_model._allowed(features(doc, fig, doc.sentence_of(fig.start, fig.end)), fig) is None
     assert roles_model.assign_roles(doc, [fig], shipped)[0].role == "actual"
+
+
+def test_sentence_bag_is_shared_by_a_sentence_and_has_a_fixed_norm():
+    from nlp.roles.features import BAG_PREFIX, BAG_WEIGHT, sentence_bag
+
+    text = "Năm 2024, tỉnh phấn đấu đạt 90% hồ sơ trực tuyến. Đã đạt 42%."
+    first = sentence_bag(text, (0, text.index(".") + 1))
+    assert f"{BAG_PREFIX}phấn đấu" in first and f"{BAG_PREFIX}đã đạt" not in first
+    assert abs(sum(v * v for v in first.values()) - BAG_WEIGHT ** 2) < 1e-9
+    assert sentence_bag(text, (0, 0)) == {}
+
+
+def test_training_drops_bag_pairs_seen_in_one_document_only():
+    from nlp.training.crossval import without_rare_bag
+
+    X = [{"bag:kế hoạch": 1.0, "bag:hiếm có": 1.0, "gov_verb": "đạt"},
+         {"bag:kế hoạch": 1.0, "bag:hiếm có": 1.0},
+         {"bag:kế hoạch": 1.0}]
+    kept = without_rare_bag(X, ["a", "a", "b"])
+    assert kept == [{"bag:kế hoạch": 1.0, "gov_verb": "đạt"}, {"bag:kế hoạch": 1.0}, {"bag:kế hoạch": 1.0}]
+    assert "bag:hiếm có" in X[0]  # the caller's rows are left as they were

@@ -19,6 +19,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..records import ROLES
+from ..roles.features import BAG_MIN_DOCS, BAG_PREFIX
 from ..roles.joint import Place, scores, softmax, stacked_features
 
 C_GRID = (0.1, 0.3, 1.0)
@@ -150,8 +151,21 @@ class Joint:
         return p1, softmax(z, self.temperature if calibrated else 1.0)
 
 
+def without_rare_bag(X: list[dict], groups: list[str], min_docs: int = BAG_MIN_DOCS) -> list[dict]:
+    """X without the sentence-bag features (roles.features.sentence_bag) that stand in fewer
+    than `min_docs` documents of the training data."""
+    docs: dict[str, set[str]] = {}
+    for f, g in zip(X, groups):
+        for k in f:
+            if k.startswith(BAG_PREFIX):
+                docs.setdefault(k, set()).add(g)
+    rare = {k for k, d in docs.items() if len(d) < min_docs}
+    return [{k: v for k, v in f.items() if k not in rare} for f in X]
+
+
 def fit_joint(X: list[dict], y: list[str], groups: list[str], places: list[Place], seed: int = 0) -> Joint:
     """Both passes and the temperature, fitted on (X, y); groups are the documents."""
+    X = without_rare_bag(X, groups)
     labels = sorted(set(y))
     c1 = pick_C(X, y, groups, seed)
     oof1 = _out_of_fold(X, y, groups, c1, seed, labels)
