@@ -72,6 +72,7 @@ class Cues:
     to_value: re.Pattern[str]
     multiple_before: re.Pattern[str]
     sectors: frozenset[str]
+    coordinated_units: frozenset[str]
     aspect_rx: re.Pattern[str]
     ratio_units: frozenset[str]
     share_verbs: frozenset[str]
@@ -84,7 +85,7 @@ class Cues:
 KINDS = ("measure", "link", "boundary", "scope", "determiner", "reference", "growth", "rate",
          "comparison_base", "adjunct", "edge", "ratio_unit", "share", "existential", "aspect", "opener",
          "intent", "possessive", "np_stop", "agent", "compound", "time_tail", "time_head", "measure_prefix",
-         "modifier", "plan_base", "to_value", "multiple", "sector", "year")
+         "modifier", "plan_base", "to_value", "multiple", "sector", "coordinated_unit", "year")
 PATTERN_KINDS = ("year", "time_tail", "time_head")
 
 
@@ -130,6 +131,7 @@ def cues() -> Cues:
         to_value=re.compile(rf"{WORD_START}{alt('to_value')}{WORD_END}", i),
         multiple_before=re.compile(rf"{WORD_START}{alt('multiple')}(?:\s+(?:khoảng|gần|hơn|trên|tới|đến))*\s*$", i),
         sectors=low("sector"),
+        coordinated_units=low("coordinated_unit"),
         measure=re.compile(rf"{WORD_START}{alt('measure')}{WORD_END}", i),
         link_tail=re.compile(rf"(?:^|\s){alt('link')}\s*$", i),
         link_head=re.compile(rf"^{alt('link')}{WORD_END}\s*", i),

@@ -174,7 +174,9 @@ def _np_end(sent: Sentence, start: int, pos: int) -> int:
         if not joint:
             break
         w = sent.word_at(end + joint.end())
-        if w is None or w.pos not in NOUN_TAGS or not w.text[:1].islower() or c.reference_head.match(w.text):
+        if w is None or c.reference_head.match(w.text):
+            break
+        if w.text.lower() not in c.coordinated_units and (w.pos not in NOUN_TAGS or not w.text[:1].islower()):
             break
         further = sent.right_end(w.end)
         nxt = sent.next_figure(w.start)
