@@ -23,7 +23,8 @@ words are data: rules/indicator_cues.yml), in this order:
    sentence says more: after a link verb (`đạt`, `giảm`) its subject names the measure
    (`số vận động viên cao cấp ước đạt 6.143 người`); after an action verb the noun goes
    with its verb phrase (`EVN đưa vào phát điện 5 tổ máy` -> `tổ máy đưa vào phát điện`);
-   after `có` (it exists) the noun stays, or takes its fuller earlier mention. A multiple
+   after `có` (it exists) the noun stays, or takes its fuller earlier mention, unless the
+   subject is a total or a count (`Tổng số lao động ... có 59.020 người`). A multiple
    or a rank (`gấp 2 lần`, `12 bậc`) is read like a measure: its subject.
 
 The year comes from the document context (nlp.figure_year).
@@ -42,7 +43,7 @@ from .rules import alternation
 
 _MAX_WORDS = 24  # an indicator longer than this is a clause, not a name for a measure
 _RANGE_JOINT = re.compile(r"\s*(?:[-–—]|đến|tới)\s*$", re.IGNORECASE)
-_DANGLING_TIME = re.compile(r"(?:^|\s)(?:(?:trong|vào|đến|tới|của|hết|cuối|đầu)\s+)*năm$", re.IGNORECASE)
+_DANGLING_TIME = re.compile(r"(?:^|\s)(?:(?:trong|vào|đến|tới|của|hết|cuối|đầu|tính)\s+)*(?:năm|thời\s+điểm)$", re.IGNORECASE)
 _COMPARED = re.compile(r"so(?:\s+với)?", re.IGNORECASE)
 _OPEN_BRACKET = re.compile(r"[(\[]")
 _FROM_CHANGE = re.compile(r"(?<![^\W_])(?P<g>tăng|giảm)(?:\s+\S+){0,2}?\s+từ(?:\s+\S+){0,3}\s*$", re.IGNORECASE)
@@ -425,6 +426,8 @@ def _counted_by(sent: Sentence, fig: Figure, noun: str, floor: int, subject: str
     verb, vp_start = pred
     two = " ".join(sent.text[max(sent.start, vp_start - 6):fig.start].lower().split()[-3:])
     if verb in c.existential or any(two.startswith(e) or f" {e} " in f" {two} " for e in c.existential if " " in e):
+        if subject and c.measure.match(subject):
+            return subject  # `Tổng số lao động ... có trên 59.020 người`: a total's subject names it
         return _fuller_mention(sent, fig, noun) or noun
     if verb in c.link_verbs or verb in c.share_verbs:
         return subject or _fuller_mention(sent, fig, noun) or noun
