@@ -35,7 +35,10 @@ NOMINAL_TAGS = NOUN_TAGS | {"A", "M", "L"}
 # inside a noun phrase (`thu ngân sách Nhà nước (NSNN) ước đạt`, `quý I (sau điều chỉnh) tăng`)
 _IN_RANGE = re.compile(r"\d\s[-–—]\s\d")  # `giai đoạn 2016 - 2020`, `5,5 - 5,7%`: a range, no clause break
 # `mức độ 3, 4`, `quý 3, 4`: a comma between two small numbers lists them inside one noun phrase
-_NUMBER_LIST = re.compile(r"(?<![\d.,])\d{1,2}, \d{1,2}(?![\d.,%])")
+_SMALL_BEFORE = re.compile(r"(?<![\d.,])\d{1,2}$")
+_SMALL_AFTER = re.compile(r" \d{1,2}(?![\d.,%])")
+# `tiếp theo là Nhật Bản`: a copula after a verb opens a new predicate, no coordination
+_COPULA_NEXT = re.compile(r"\s+(?:là|bằng|chiếm)(?![^\W_])", re.IGNORECASE)
 _ASIDE = re.compile(r"\((?:[^()\d\n;:,]\s*){1,40}\)")
 VERB_TAGS = frozenset({"V", "Vb", "Vy"})
 TIME_NOUNS = frozenset({"năm", "tháng", "quý", "ngày", "giai đoạn", "thời kỳ", "tuần", "kỳ"})
@@ -174,17 +177,10 @@ def number_end(text: str, start: int) -> int:
     return m.end() if m else start
 
 
-_COPULA_NEXT = re.compile(r"\s+(?:là|bằng|chiếm)(?![^\W_])", re.IGNORECASE)
-
-
-def _in_number_list(text: str, pos: int, floor: int) -> bool:
-    """Whether the comma at `pos` separates two small numbers (`_NUMBER_LIST`)."""
-    if text[pos] != ",":
-        return False
-    for back in (1, 2):
-        if pos - back >= floor and _NUMBER_LIST.match(text, pos - back):
-            return True
-    return False
+def _in_number_list(text: str, pos: int) -> bool:
+    """Whether the comma at `pos` separates two small numbers (`mức độ 3, 4`)."""
+    return text[pos] == "," and bool(_SMALL_BEFORE.search(text, max(0, pos - 3), pos)) \
+        and bool(_SMALL_AFTER.match(text, pos + 1))
 
 
 class Sentence:
@@ -248,7 +244,7 @@ class Sentence:
         asides = [m.span() for m in _ASIDE.finditer(text, s, e)]
         spans = [m.span() for m in PUNCT_BOUNDARY.finditer(text, s, e)
                  if not any(a <= m.start() < b for a, b in asides) and not _IN_RANGE.match(text, max(s, m.start() - 1))
-                 and not _in_number_list(text, m.start(), s)]
+                 and not _in_number_list(text, m.start())]
         # `đối với` is a preposition, not the `với` that joins a clause
         spans += [m.span() for m in c.boundary.finditer(text, s, e)
                   if not (m.group().lower() == "với" and text[max(s, m.start() - 4):m.start()].lower().endswith("đối "))]
