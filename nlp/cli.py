@@ -126,6 +126,10 @@ def extract_cmd(paths: tuple[str, ...], fmt: str, out: str | None, with_text: bo
     if fmt == "docbin" and not out:
         _fail_line("extract", "--format docbin writes a binary spaCy DocBin: give --out FILE.spacy")
         sys.exit(2)
+    if out and not Path(out).resolve().parent.is_dir():
+        # checked before any file is read: a long run must not end in a traceback
+        _fail_line("extract", f"--out {out}: folder {Path(out).resolve().parent} does not exist")
+        sys.exit(2)
     files, skipped, folder = expand_inputs(paths)
     show = (sys.stderr.isatty() if progress is None else progress) and (folder or len(files) > 1)
     results, refused, ocr = [], {}, 0
@@ -168,7 +172,11 @@ def extract_cmd(paths: tuple[str, ...], fmt: str, out: str | None, with_text: bo
     else:
         body = to_csv({**rec, "doc": r["doc"]["id"]} for r in results for rec in r["records"])
     if out:
-        Path(out).write_text(body, encoding="utf-8")
+        try:
+            Path(out).write_text(body, encoding="utf-8")
+        except OSError as exc:
+            _fail_line("extract", f"--out {out}: cannot write ({exc.strerror})")
+            sys.exit(1)
     else:
         click.echo(body, nl=False)
     sys.exit(1 if failed else 0)

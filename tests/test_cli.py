@@ -86,6 +86,15 @@ def test_json_format_to_file(tmp_path):
     assert isinstance(data, list) and data[0]["doc"]["id"] == SEED.stem
 
 
+def test_out_in_a_missing_folder_is_one_clear_line(tmp_path):
+    out = tmp_path / "no" / "such" / "o.jsonl"
+    p = solieu("extract", str(SEED), "--out", str(out))
+    err = p.stderr.decode()
+    assert p.returncode == 2 and "Traceback" not in err
+    assert err.strip() == f"solieu: extract: --out {out}: folder {out.parent} does not exist"
+    assert not out.parent.exists()
+
+
 def test_eval_prints_scores_per_type():
     p = solieu("eval", str(GOLD_DEV), str(SEEDS), "--json")
     assert p.returncode == 0, p.stderr.decode()
