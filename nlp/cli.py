@@ -220,6 +220,9 @@ def eval_cmd(gold_dir: str | None, text_dir: tuple[str, ...], as_json: bool, err
     except GoldError as exc:
         _fail_line(gold_dir, str(exc))
         sys.exit(1)
+    if not gold:  # scores over nothing would print as a perfect 1.000
+        _fail_line("eval", f"{gold_dir}: no gold files (*.jsonl) found")
+        sys.exit(1)
     pairs: list = []
     report = evaluate(gold, lambda text: [r.to_dict() for r in extract(text)], pairs)
     if as_json:

@@ -95,6 +95,13 @@ def test_out_in_a_missing_folder_is_one_clear_line(tmp_path):
     assert not out.parent.exists()
 
 
+def test_eval_of_a_folder_without_gold_is_an_error_not_perfect_scores(tmp_path):
+    p = solieu("eval", str(tmp_path), str(SEEDS))
+    err = p.stderr.decode()
+    assert p.returncode == 1 and "Traceback" not in err and "1.000" not in p.stdout.decode()
+    assert err.strip() == f"solieu: eval: {tmp_path}: no gold files (*.jsonl) found"
+
+
 def test_eval_prints_scores_per_type():
     p = solieu("eval", str(GOLD_DEV), str(SEEDS), "--json")
     assert p.returncode == 0, p.stderr.decode()
