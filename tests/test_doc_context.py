@@ -149,6 +149,11 @@ def test_rule_examples(rule):
             assert c.comparison.search(ex), f"{rid} misses {ex!r}"
         for ex in counter:
             assert not c.comparison.search(ex), f"{rid} matches {ex!r}"
+    elif kind == "milestone":
+        for ex in examples:
+            assert c.milestone.search(ex), f"{rid} misses {ex!r}"
+        for ex in counter:
+            assert not c.milestone.search(ex), f"{rid} matches {ex!r}"
     elif kind == "continuation":
         for ex in examples:
             assert c.continuation.match(ex), f"{rid} misses {ex!r}"

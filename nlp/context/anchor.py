@@ -28,6 +28,7 @@ SourceDate = Union[_dt.date, _dt.datetime, tuple, int, str, None]
 DATELINE_WINDOW = 1200  # characters from the top where a dateline may stand
 LOWER_WINDOW = 700  # a lower-case "ngày 6/2" counts only this near the top
 REPORTED_KINDS = ("year", "months", "quarter", "month", "date")
+SUB_YEAR_KINDS = ("months", "quarter", "month")
 SUB_YEAR_WEIGHT = 3  # months, a quarter, a month of a year: reports on part of a year are written in it
 EARLY_MONTHS = 2  # a January or February article whose latest period is a whole year reviews that year
 MIN_EVIDENCE = 2  # below this an undated text does not show its year: better unknown than guessed
@@ -121,6 +122,13 @@ def _planned(text: str, x: TimeExpr, sentences: list[Sentence], index: TriggerIn
     return bool(cue_spans(c.plan_clause, text, sent.start, b, index))
 
 
+def _milestone(text: str, x: TimeExpr) -> bool:
+    """Whether the year x is a milestone a plan reaches (rules/context_cues.yml kind milestone)."""
+    rx = compiled().milestone
+    own = text[x.start:x.end].lower().split(str(x.y))[0]  # "đầu năm " of "đầu năm 2018"
+    return bool(rx.search(text[max(0, x.start - 30):x.start]) or rx.search(own))
+
+
 def text_year(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
               min_evidence: int = 2, index: TriggerIndex | None = None) -> tuple[int | None, TimeExpr | None]:
     """The year the text reports on as current, by evidence, and its latest reported period.
@@ -133,6 +141,9 @@ def text_year(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
     reporting expression up to that year."""
     score: dict[int, int] = {}
     reporting: list[TimeExpr] = []
+    # the same part of an earlier year beside it is the base of a year-on-year comparison
+    # ("nửa đầu tháng 1/2017 ... gấp 3 lần mức của nửa đầu tháng 1/2016"), not a report
+    parts = {(x.kind, x.m, x.q, x.months, x.y) for x in exprs if x.y is not None and x.kind in SUB_YEAR_KINDS}
     # a year the article uses as a horizon ("đến năm 2035", "giai đoạn 2021-2025") is a plan's
     # year: only a month, quarter or date of it reported shows it to be current
     horizons = {x.y for x in exprs if x.y is not None and x.kind == "deadline" and x.part is None
@@ -146,10 +157,12 @@ def text_year(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
             continue
         if x.comparison or x.kind not in REPORTED_KINDS or _planned(text, x, sentences, index):
             continue
+        if x.kind in SUB_YEAR_KINDS and (x.kind, x.m, x.q, x.months, x.y + 1) in parts:
+            continue
         if x.kind == "year" and x.y in horizons:
             continue
         reporting.append(x)
-        score[x.y] = score.get(x.y, 0) + (SUB_YEAR_WEIGHT if x.kind in ("months", "quarter", "month") else 1)
+        score[x.y] = score.get(x.y, 0) + (SUB_YEAR_WEIGHT if x.kind in SUB_YEAR_KINDS else 1)
     score = {y: v for y, v in score.items() if v >= min_evidence}
     if not score:
         return None, None
@@ -182,6 +195,16 @@ def find_anchor(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
 
     # a dated news article (a dateline) needs less evidence than an undated text
     year_from_text, latest = text_year(text, exprs, sentences, 1 if dl else MIN_EVIDENCE, index)
+    if year is None and dl and month is not None:
+        # the dateline's own month dated in the text ("Ngày 26/5, ..." and "ngay trong ngày
+        # 24/5/2017"): news reports the days just before it, so that is the article's year
+        own = [x for x in exprs if x.y is not None and x.m == month and x.kind in ("date", "month")
+               and not x.comparison and (day is None or x.d is None or x.d <= day)
+               and not _planned(text, x, sentences, index)]
+        if own:
+            year = max(x.y for x in own)
+            evidence.append((own[-1].start, own[-1].end))
+            how = "dateline+text"
     if year is None and year_from_text is not None:
         year = year_from_text
         if dl and month is not None and month <= EARLY_MONTHS and latest is not None \
@@ -202,9 +225,11 @@ def find_anchor(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
         else:
             # nor a month: a year the text plans for as a whole ("Kế hoạch cho cả năm 2017 vẫn
             # chưa được công bố", "chỉ tiêu năm 2017") is this year's or the next's; the
-            # earliest such year. A horizon ("đến năm 2030", "tầm nhìn 2035") is not one.
+            # earliest such year. A horizon ("đến năm 2030", "tầm nhìn 2035") is not one, nor a
+            # milestone the plan reaches ("vào năm 2022", "từ năm 2030", "vào đầu năm 2018"):
+            # that lies after the article's time, whose year it does not say.
             planned = [x.y for x in exprs if x.y is not None and x.kind == "year" and not x.comparison
-                       and _planned(text, x, sentences, index)]
+                       and not _milestone(text, x) and _planned(text, x, sentences, index)]
             if planned:
                 year = min(planned)
                 how = "dateline+plan" if dl else "plan"

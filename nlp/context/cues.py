@@ -14,7 +14,7 @@ RULES = "context_cues"
 
 REACH = 48  # characters around a trigger hit where a rule is run, unless the rule says `reach`
 KINDS = ("period", "comparison", "not-time", "dateline", "frame", "continuation", "not-lead",
-         "plan", "present", "current", "generic", "abbreviation")
+         "plan", "present", "current", "generic", "abbreviation", "milestone")
 PERIODS = ("year", "deadline", "range", "since", "months", "quarter", "month", "date", "now",
            "relative", "past", "future", "decade", "rate")
 FRAMES = ("target", "actual", "neutral")
@@ -73,6 +73,7 @@ class Compiled:
     current: CueRule
     generic: CueRule
     abbreviations: frozenset[str]
+    milestone: re.Pattern[str]
 
 
 def expand(pattern: str) -> str:
@@ -151,7 +152,8 @@ def compiled() -> Compiled:
             frames.append(_cue_rule(r))
         else:
             single.setdefault(kind, []).append(r)
-    for kind in ("comparison", "continuation", "not-lead", "plan", "present", "current", "generic", "abbreviation"):
+    for kind in ("comparison", "continuation", "not-lead", "plan", "present", "current", "generic", "abbreviation",
+                 "milestone"):
         if kind not in single:
             raise RuleError(f"{RULES}.yml: no rule of kind {kind!r}")
 
@@ -177,6 +179,7 @@ def compiled() -> Compiled:
         current=_cue_rule(single["current"][0]),
         generic=_cue_rule(single["generic"][0]),
         abbreviations=abbr,
+        milestone=joined("milestone"),
     )
 
 
