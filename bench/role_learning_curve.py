@@ -52,6 +52,8 @@ def main() -> None:
     base = sorted((GOLD / "extra").glob("*.jsonl")) + [f for f in train_files if f.stem not in of]
     rows = []
     for k in range(0, max(of.values(), default=0) + 1):
+        if k and k not in of.values():
+            continue  # a round kept out of training (round 6, the held-out set) adds nothing
         added = [f for f in train_files if 0 < of.get(f.stem, 0) <= k]
         with tempfile.TemporaryDirectory() as tmp:
             dirs = [_link(base, Path(tmp) / "base")]
