@@ -55,6 +55,7 @@ class _Rules:
     compound_heads: frozenset[str]
     cmp_before: tuple[tuple[str, str, re.Pattern[str]], ...]
     cmp_after: tuple[tuple[str, str, re.Pattern[str]], ...]
+    implied: tuple[tuple[float, str, str, str], ...] = ()  # (multiplier, rule id, unit, kind), largest first
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +71,9 @@ def rules() -> _Rules:
         k = r["kind"]
         if k == "pattern":
             glued = alternation(w for u in lex.units if u.glued for w in u.words)
-            closed.append((r["id"], re.compile(r["pattern"].replace("{GLUED}", glued), re.IGNORECASE)))
+            digit_units = alternation(w for u in lex.units for w in u.words if any(c.isdigit() for c in w))
+            pattern = r["pattern"].replace("{GLUED}", glued).replace("{DIGIT_UNITS}", digit_units)
+            closed.append((r["id"], re.compile(pattern, re.IGNORECASE)))
         elif k == "time_after":
             time_after += r["words"]
         elif k == "name_before":
@@ -140,6 +143,8 @@ def rules() -> _Rules:
         compound_heads=lex.compound_heads,
         cmp_before=tuple(cmp_before),
         cmp_after=tuple(cmp_after),
+        implied=tuple(sorted(((u.implied_from, u.id, u.unit, u.kind) for u in lex.units if u.implied_from),
+                             reverse=True)),
     )
 
 
@@ -350,6 +355,13 @@ def _figure(doc: Analysis, m: re.Match[str], closed: _Closed, r: _Rules) -> list
         if noun:
             end, unit = noun
             unit_rule, unit_kind = "pos-noun", "counted"
+    if unit is None:
+        # an amount with a large multiplier and nothing after it: the unit the genre leaves out
+        # (units.yml `implied_from`: "lãi 280 tỷ" is in đồng)
+        for least, rid, implied_unit, kind in r.implied:
+            if factor >= least:
+                unit, unit_rule, unit_kind = implied_unit, f"{rid}:implied", kind
+                break
     if unit is not None and closed.overlaps(m.end(), end):
         return []  # the "unit" is a closed span (`04 Nghị quyết 02-NQ/TU`?): no figure
     if (unit_kind == "counted" and unit_rule != "doc-type-count" and _is_proper_name(text, m.end(), end)
@@ -362,8 +374,9 @@ def _figure(doc: Analysis, m: re.Match[str], closed: _Closed, r: _Rules) -> list
     if unit is None:
         if _is_plain_year(numeral, qs[0].value):
             return []  # `cuối 2019`, `2020 sang 2021`
-        if not r.bare_cue.search(prefix):
+        if factor == 1.0 and not r.bare_cue.search(prefix):
             return []  # a number with no unit and no quantity verb: a name or a code
+            # (a multiplier makes it an amount whatever stands before it: `lãi 280 tỷ`)
         unit_rule = "bare-number-cues"
     if is_ratio and not m.group("tot"):
         a, d = parse_number(numeral), parse_number(m.group("d"))

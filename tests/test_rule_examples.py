@@ -60,7 +60,10 @@ _NO_FIGURE = ("time_after", "name_before", "address_before", "bare_year")
 def figure_exclusions(rule: dict, example: str) -> None:
     kind = rule["kind"]
     if kind == "pattern":
-        assert dict(figure_rules().closed)[rule["id"]].search(example)
+        closed = dict(figure_rules().closed)[rule["id"]]
+        assert closed.search(example)
+        for text in rule.get("not_examples", []):
+            assert not closed.search(text), text
         return
     figs = figures_in(example)
     if kind in _NO_FIGURE:

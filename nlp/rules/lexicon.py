@@ -43,6 +43,7 @@ class UnitWords:
     words: tuple[str, ...]
     unit: str | None  # the fixed unit written into records, or None: the words as matched
     glued: bool  # may touch the number (`5ha`)
+    implied_from: float | None = None  # a multiplier this large with no unit after it is in this unit
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,9 @@ def _units() -> tuple[tuple[UnitWords, ...], frozenset[str], frozenset[str]]:
         if r["kind"] in ("classifier", "compound_head"):
             (classifiers if r["kind"] == "classifier" else heads).update(w.lower() for w in _words(r, "words"))
             continue
-        units.append(UnitWords(r["id"], r["kind"], _words(r, "words"), r.get("unit"), bool(r.get("glued"))))
+        implied = r.get("implied_from")
+        units.append(UnitWords(r["id"], r["kind"], _words(r, "words"), r.get("unit"), bool(r.get("glued")),
+                               float(implied) if implied is not None else None))
     return tuple(units), frozenset(classifiers), frozenset(heads)
 
 
