@@ -205,7 +205,7 @@ def eval_cmd(gold_dir: str | None, text_dir: tuple[str, ...], as_json: bool, err
     from .training.gold import GoldError, load_gold
     from .training.scoring import evaluate, field_disagreements, format_report
 
-    dirs = list(text_dir) or [str(REPO_ROOT / "corpus" / d) for d in ("seeds", "extra", "train")]
+    dirs = list(text_dir) or [str(REPO_ROOT / "corpus" / d) for d in ("seeds", "extra", "train", "heldout")]
     if grouped:
         _eval_grouped(folds, as_json, errors)
         return
