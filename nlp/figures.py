@@ -374,9 +374,10 @@ def _figure(doc: Analysis, m: re.Match[str], closed: _Closed, r: _Rules) -> list
     if unit is None:
         if _is_plain_year(numeral, qs[0].value):
             return []  # `cuối 2019`, `2020 sang 2021`
+        # a number with no unit and no quantity verb is a name or a code; a multiplier makes
+        # it an amount whatever stands before it (`lương 5 triệu`)
         if factor == 1.0 and not r.bare_cue.search(prefix):
-            return []  # a number with no unit and no quantity verb: a name or a code
-            # (a multiplier makes it an amount whatever stands before it: `lãi 280 tỷ`)
+            return []
         unit_rule = "bare-number-cues"
     if is_ratio and not m.group("tot"):
         a, d = parse_number(numeral), parse_number(m.group("d"))
