@@ -110,11 +110,16 @@ class PostgresStore(DelegatingStore):
         try:
             if conn.execute("SELECT current_schema()").fetchone()[0] is None:
                 raise StoreError(f"{redact(self.location)}: the search_path names no existing schema; create it first")
+            # Tables first, then the version: a process making a new store commits its first
+            # tables together with their version row, so tables seen by the first read mean
+            # that version is seen by the second (the other order could read "no version" just
+            # before and "tables" just after that commit, and refuse a store being made).
+            others = other_tables(conn)
             v = version(conn)
             if v > LATEST:
                 raise StoreError(f"{redact(self.location)}: made by a newer solieu (schema v{v}; this one knows up to "
                                  f"v{LATEST}); upgrade solieu")
-            if v == 0 and other_tables(conn):
+            if v == 0 and others:
                 raise StoreError(f"{redact(self.location)}: a PostgreSQL database, but not a solieu database "
                                  "(its schema holds other tables); give another database or schema")
             if self.readonly and v == 0:
