@@ -67,11 +67,11 @@ def rules() -> _Rules:
     not_noun: list[str] = []
     per_capita = NEVER
     year_min, year_max = 1945, 2100
+    glued = alternation(w for u in lex.units if u.glued for w in u.words)
+    digit_units = alternation(w for u in lex.units for w in u.words if any(c.isdigit() for c in w))
     for r in excl:
         k = r["kind"]
         if k == "pattern":
-            glued = alternation(w for u in lex.units if u.glued for w in u.words)
-            digit_units = alternation(w for u in lex.units for w in u.words if any(c.isdigit() for c in w))
             pattern = r["pattern"].replace("{GLUED}", glued).replace("{DIGIT_UNITS}", digit_units)
             closed.append((r["id"], re.compile(pattern, re.IGNORECASE)))
         elif k == "time_after":

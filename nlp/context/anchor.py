@@ -202,8 +202,9 @@ def find_anchor(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
                and not x.comparison and (day is None or x.d is None or x.d <= day)
                and not _planned(text, x, sentences, index)]
         if own:
-            year = max(x.y for x in own)
-            evidence.append((own[-1].start, own[-1].end))
+            latest_own = max(own, key=lambda x: x.y)
+            year = latest_own.y
+            evidence.append((latest_own.start, latest_own.end))
             how = "dateline+text"
     if year is None and year_from_text is not None:
         year = year_from_text
