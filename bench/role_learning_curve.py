@@ -8,10 +8,12 @@ extractor run on it) is run on the base plus the articles of rounds 1..k, and sc
 base documents only, so that every row scores the same figures, each by a model that never
 saw its article.
 
-    python bench/role_learning_curve.py        (~1.5 min per row on 2 cores)
+    python bench/role_learning_curve.py             (~1.5 min per row on 2 cores)
+    python bench/role_learning_curve.py --rows 8 10 (only those rows: does round 10 help?)
 """
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import shutil
@@ -47,6 +49,9 @@ def _link(files: list[Path], folder: Path) -> Path:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, nargs="+", help="only these k (rounds 1..k added)")
+    only = ap.parse_args().rows
     of = rounds()
     train_files = sorted((GOLD / "train").glob("*.jsonl"))
     base = sorted((GOLD / "extra").glob("*.jsonl")) + [f for f in train_files if f.stem not in of]
@@ -54,6 +59,8 @@ def main() -> None:
     for k in range(0, max(of.values(), default=0) + 1):
         if k and k not in of.values():
             continue  # a round kept out of training (round 6, the held-out set) adds nothing
+        if only and k not in only:
+            continue
         added = [f for f in train_files if 0 < of.get(f.stem, 0) <= k]
         with tempfile.TemporaryDirectory() as tmp:
             dirs = [_link(base, Path(tmp) / "base")]
@@ -67,7 +74,7 @@ def main() -> None:
                "target_precision": round(s.field("target_precision"), 4)}
         rows.append(row)
         print(row, flush=True)
-    print(save("role_learning_curve", {"rows": rows}))
+    print(save("role_learning_curve" if not only else "role_learning_curve_rows", {"rows": rows}))
 
 
 if __name__ == "__main__":

@@ -144,6 +144,27 @@ def _after_np(sent: Sentence, fig: Figure, kind: str | None, after: int) -> tupl
     else:
         return None
     end = _np_end(sent, start, max(start + 1, after))
+    phrase = _np_phrase(sent, start, after, end)
+    if not phrase:
+        return None
+    bare = kind == "counted" and phrase.lower() == (fig.unit or "").lower()
+    if bare:
+        # `82/97 xã (chiếm 84,5% tổng số xã) đạt tiêu chí thủy lợi`: an aside in brackets
+        # between the counted noun and its relative clause; the clause still names the measure
+        aside = re.match(r"\s*\([^()]*\)\s*", text[end:sent.end])
+        cont = end + aside.end() if aside else None
+        w = sent.word_at(cont) if cont is not None else None
+        if w is not None and w.pos in VERB_TAGS:
+            rest = _np_phrase(sent, cont, cont, _np_end(sent, cont, cont + 1))
+            if rest:
+                phrase, bare = _limit(f"{phrase} {rest}"), False
+    return phrase, bare
+
+
+def _np_phrase(sent: Sentence, start: int, after: int, end: int) -> str:
+    """The cleaned phrase from `start` to the noun phrase's `end`, cut before another number,
+    a time, a legal reference or a stop word met after `after`."""
+    text = sent.text
     nxt = re.search(r"\d", text[after:end]) if end > after else None
     if nxt:
         end = after + nxt.start()  # another number opens another figure, or names something else
@@ -157,11 +178,7 @@ def _after_np(sent: Sentence, fig: Figure, kind: str | None, after: int) -> tupl
     if stop:
         end = stop.start()  # `5 mục tiêu này vẫn mang ...`, `19 tiêu chí NTM theo nhiệm vụ`
     phrase = _clean(text[start:end], tail_links=True, head_links=False, subject=False)
-    phrase = _limit(cues().time_tail.sub("", phrase).strip() or phrase)  # `người vào năm 2030`
-    if not phrase:
-        return None
-    bare = kind == "counted" and phrase.lower() == (fig.unit or "").lower()
-    return phrase, bare
+    return _limit(cues().time_tail.sub("", phrase).strip() or phrase)  # `người vào năm 2030`
 
 
 def _np_end(sent: Sentence, start: int, pos: int) -> int:
@@ -530,6 +547,13 @@ def _indicator(sent: Sentence, fig: Figure, prev: str | None, floor: int, after:
         if before:  # `quy mô 4 làn xe`, `với số lượng từ 180.000 con`: the measure noun names it
             _trace(fig, "measure-before-bare")
             return before
+        if prev and not own:
+            shared = _strip_growth(prev)
+            if shared.lower().split()[:len(np[0].split())] == np[0].lower().split():
+                # `82/97 xã đạt tiêu chí thủy lợi, tăng 74 xã`: the clause without a subject
+                # counts the same noun as the figure before: the same measure
+                _trace(fig, "prev-same-noun")
+                return _with_growth(shared, growth)
         _trace(fig, "bare")
         return _counted_by(sent, fig, np[0], floor, _with_growth(_limit(own), growth))
     return subject or None
