@@ -189,8 +189,10 @@ class DocumentContext:
         sent = self.sentences[si]
         k = si - 1
         while k >= 0 and self._continues_into(self.sentences[k].unit, sent.unit):
+            # "cùng kỳ" (the same period a year before) is the base its own clause contrasts
+            # with ("quý I tăng 2,03%, trong khi cùng kỳ giảm 1,31%"), not the text's period
             prev = [p for p in self.periods_in(self.sentences[k].start, self.sentences[k].end)
-                    if not p.comparison and p.kind != "rate"]
+                    if not p.comparison and p.kind != "rate" and p.rule != "same-period-last-year"]
             if prev:
                 p = prev[-1]
                 if p.kind == "date" and not sent.continues:
