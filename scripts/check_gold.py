@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -28,6 +29,33 @@ def nth(text: str, needle: str, n: int) -> int:
         if pos < 0:
             return -1
     return pos
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d{3})*(?:,\d+)?")
+_SCALE = re.compile(r"\s*(nghìn tỷ|nghìn tỉ|ngàn tỷ|ngàn tỉ|tỷ|tỉ|triệu|nghìn|ngàn)(?!\w)", re.IGNORECASE)
+_SCALES = {"nghìn tỷ": 1e12, "nghìn tỉ": 1e12, "ngàn tỷ": 1e12, "ngàn tỉ": 1e12, "tỷ": 1e9, "tỉ": 1e9,
+           "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3}
+
+
+def scale_slip(text: str, value: float) -> str | None:
+    """"1000 times" / "1/1000 of" when `value` is the written number with its scale word
+    (`2.500 tỷ đồng` -> 2.5e12) off by a power of a thousand: the slip a hand-typed value
+    makes (10^12 typed for tỷ). None when it matches, or when the text is not that simple."""
+    m = _NUMBER.search(text)
+    if not m or not value:
+        return None
+    num = float(m.group().replace(".", "").replace(",", "."))
+    expected, pos, scaled = num, m.end(), False
+    while (sc := _SCALE.match(text, pos)):  # `1,3 triệu tỷ` = 1,3 x 10^6 x 10^9
+        expected, pos, scaled = expected * _SCALES[sc.group(1).lower()], sc.end(), True
+    if not scaled or not expected:
+        return None  # a bare number may be a range's lower bound, scaled like its upper one
+    for k in (1, 2, 3, 4):
+        for factor, word in ((1000.0 ** k, f"{1000 ** k:,} times".replace(",", ".")),
+                             (1000.0 ** -k, f"1/{1000 ** k:,} of".replace(",", "."))):
+            if abs(value - expected * factor) <= 1e-6 * abs(expected * factor):
+                return word
+    return None
 
 
 def check(path: Path, text_dirs: list[Path], show: bool) -> list[str]:
@@ -69,6 +97,11 @@ def check(path: Path, text_dirs: list[Path], show: bool) -> list[str]:
                 errors.append(f"{where}: comparator {o.get('comparator')!r}")
             if not isinstance(o.get("value"), (int, float)):
                 errors.append(f"{where}: value must be a number")
+            else:
+                slip = scale_slip(needle, o["value"])
+                if slip:
+                    errors.append(f"{where}: value {o['value']} is {slip} what {needle!r} says "
+                                  "(nghìn = 10^3, triệu = 10^6, tỷ = 10^9, nghìn tỷ = 10^12)")
             y = o.get("year")
             if y is not None and not (isinstance(y, int) and 1900 <= y <= 2100):
                 errors.append(f"{where}: year {y!r}")
