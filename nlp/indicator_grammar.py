@@ -246,8 +246,8 @@ class Sentence:
                  if not any(a <= m.start() < b for a, b in asides) and not _IN_RANGE.match(text, max(s, m.start() - 1))
                  and not _in_number_list(text, m.start())]
         # `đối với` is a preposition, not the `với` that joins a clause; a boundary word inside
-        # a longer word of the segmentation is part of that word (`song` of `song phương`,
-        # `do` of `tự do`), no boundary
+        # a longer word of the segmentation is part of that word (`song` of `song phương`),
+        # no boundary
         spans += [m.span() for m in c.boundary.finditer(text, s, e)
                   if not (m.group().lower() == "với" and text[max(s, m.start() - 4):m.start()].lower().endswith("đối "))
                   and self.word_covering(m.start()) is None and self.word_covering(m.end()) is None]
