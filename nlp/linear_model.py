@@ -91,9 +91,11 @@ class LinearScorer:
                 cols.append(j)
                 vals.append(x)
                 which.append(i)
-        if cols:  # one gather and one scatter-add for all rows (no Python loop over weights)
+        if cols:  # one gather, then a weighted bincount per class (np.add.at is several times slower)
             contrib = self.coef[:, cols] * np.asarray(vals)  # (classes, nnz)
-            np.add.at(z, (np.asarray(which),), contrib.T)
+            rows_of = np.asarray(which)
+            for c in range(z.shape[1]):
+                z[:, c] += np.bincount(rows_of, weights=contrib[c], minlength=len(rows))
         return z
 
     def predict_proba(self, rows: list[Mapping[str, Any]]) -> np.ndarray:

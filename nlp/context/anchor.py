@@ -136,7 +136,9 @@ def text_year(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
     A reporting period of months, a quarter or a month counts most (reports on part of a
     year are written in that year), a whole year or a date once, "cùng kỳ năm 2016" once for the
     year after it; a clause that plans or forecasts, a deadline, a range, a year the article
-    uses as a horizon ("đến năm 2030"), a name's or a law's year not at all. A year needs a
+    uses as a horizon ("đến năm 2030"), a name's or a law's year not at all; a base at a
+    year's end ("so với cuối năm 2016") once for the year after it, "từ đầu năm 2017 đến
+    nay" as a part of 2017. A year needs a
     score of at least `min_evidence`; ties go to the later year. The latest reported period is the latest
     reporting expression up to that year."""
     score: dict[int, int] = {}
@@ -150,9 +152,15 @@ def text_year(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
                 and (x.rule == "deadline-year" and text[x.start:x.end].lower().startswith("tầm")
                      or _planned(text, x, sentences, index))}
     for x in exprs:
+        if x.kind == "since" and x.part == "đầu" and x.y1 is not None and not x.comparison:
+            # "Từ đầu năm 2017 đến nay": months of that year, reported up to now
+            score[x.y1] = score.get(x.y1, 0) + SUB_YEAR_WEIGHT
+            continue
         if x.y is None:
             continue
-        if x.rule == "same-period-last-year":
+        if x.rule == "same-period-last-year" or x.comparison and month_span(x) == (12, 12):
+            # "cùng kỳ năm 2016", and a base at a year's end ("tăng 5,8% so với cuối năm
+            # 2016", "so với 31/12/2016"): the text reports on the year after it
             score[x.y + 1] = score.get(x.y + 1, 0) + 1
             continue
         if x.comparison or x.kind not in REPORTED_KINDS or _planned(text, x, sentences, index):
@@ -180,6 +188,12 @@ def find_anchor(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
                 source_date: SourceDate = None, index: TriggerIndex | None = None) -> Anchor:
     sy, sm, sd = parse_source_date(source_date)
     dl = find_dateline(text, sentences)
+    if dl and dl[2] is not None and text[dl[3][0]].islower():
+        # a dated "ngày 26/11/2013" inside the lead, earlier than a period the text reports
+        # on ("Tính đến tháng 4/2017"), dates a document or a past event, not the article
+        reported, _ = text_year(text, exprs, sentences, 1, index)
+        if reported is not None and reported > dl[2]:
+            dl = None
     evidence: list[tuple[int, int]] = []
     year = month = day = None
     how = "none"
