@@ -223,8 +223,14 @@ def find_anchor(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
     if year is None and year_from_text is not None:
         year = year_from_text
         if dl and month is not None and month <= EARLY_MONTHS and latest is not None \
-                and latest.kind == "year" and latest.y == year:
-            year += 1  # a January-March article whose latest period is a whole year reviews last year
+                and latest.kind == "year" and latest.y == year \
+                and not any(x.y == year and x.kind in SUB_YEAR_KINDS and not x.comparison
+                            and (month_span(x) or (13, 13))[1] <= month
+                            and not _planned(text, x, sentences, index) for x in exprs):
+            # a January-February article whose latest period is a whole year reviews last
+            # year, unless it reports on a month of that year already past ("tháng 1-2017" in
+            # February; "quý IV/2016" is last year's): then it is in it
+            year += 1
         if latest is not None:
             evidence.append((latest.start, latest.end))
         how = "dateline+text" if dl else "text"
