@@ -174,8 +174,8 @@ class _Closed:
 # A pattern exclusion holds a digit (but those marked `digitless`), so it is looked for only
 # in windows around the text's digits: this many characters before a digit run (back to the
 # start of that word) and after it, the window ending at the next whitespace (so that a
-# lookahead at the window's end sees what the whole text has there). Same matches as over the whole text (checked on 12,274
-# articles), in half the time.
+# lookahead at the window's end sees what the whole text has there). Same matches as over
+# the whole text (checked on 12,274 articles), in half the time.
 _WINDOW_BEFORE = _WINDOW_AFTER = 60
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s")
@@ -188,10 +188,8 @@ def _digit_windows(text: str) -> list[tuple[int, int]]:
         a, b = max(0, m.start() - _WINDOW_BEFORE), m.end() + _WINDOW_AFTER
         if a > 0:  # from the start of the word it falls in (a code glued to its digits)
             a = max(text.rfind(" ", 0, a), text.rfind("\n", 0, a), text.rfind("\t", 0, a)) + 1
-        if b < n:
-            w = _SPACE.search(text, b)
-            b = w.start() if w else n
-        b = min(b, n)
+        w = _SPACE.search(text, b) if b < n else None
+        b = w.start() if w else n
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], b))
         else:
@@ -208,10 +206,8 @@ def closed_spans(text: str, exclude: Iterable[tuple[int, int]] = ()) -> list[tup
         if rid in r.closed_anywhere:
             spans.extend(m.span() for m in rx.finditer(text))
             continue
-        found: set[tuple[int, int]] = set()
-        for a, b in windows:
-            found.update(m.span() for m in rx.finditer(text, a, b))
-        spans.extend(sorted(found))
+        for a, b in windows:  # disjoint: no match is found twice
+            spans.extend(m.span() for m in rx.finditer(text, a, b))
     return spans
 
 

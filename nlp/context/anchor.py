@@ -188,12 +188,14 @@ def find_anchor(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
                 source_date: SourceDate = None, index: TriggerIndex | None = None) -> Anchor:
     sy, sm, sd = parse_source_date(source_date)
     dl = find_dateline(text, sentences)
-    if dl and dl[2] is not None and text[dl[3][0]].islower():
+    # a dated article (a dateline) needs less evidence than an undated text
+    year_from_text, latest = text_year(text, exprs, sentences, 1 if dl else MIN_EVIDENCE, index)
+    if dl and dl[2] is not None and text[dl[3][0]].islower() and year_from_text is not None \
+            and year_from_text > dl[2]:
         # a dated "ngày 26/11/2013" inside the lead, earlier than a period the text reports
         # on ("Tính đến tháng 4/2017"), dates a document or a past event, not the article
-        reported, _ = text_year(text, exprs, sentences, 1, index)
-        if reported is not None and reported > dl[2]:
-            dl = None
+        dl = None
+        year_from_text, latest = text_year(text, exprs, sentences, MIN_EVIDENCE, index)
     evidence: list[tuple[int, int]] = []
     year = month = day = None
     how = "none"
@@ -207,8 +209,6 @@ def find_anchor(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
             month, day = sm, sd
         how = "dateline+source" if dl else "source"
 
-    # a dated news article (a dateline) needs less evidence than an undated text
-    year_from_text, latest = text_year(text, exprs, sentences, 1 if dl else MIN_EVIDENCE, index)
     if year is None and dl and month is not None:
         # the dateline's own month dated in the text ("Ngày 26/5, ..." and "ngay trong ngày
         # 24/5/2017"): news reports the days just before it, so that is the article's year
