@@ -47,6 +47,7 @@ COORDINATION_REACH = 6  # words: a coordinated item before a comma or `và` is s
 
 @dataclass(frozen=True)
 class Cues:
+    places: frozenset[str]
     measure: re.Pattern[str]
     link_tail: re.Pattern[str]
     link_head: re.Pattern[str]
@@ -88,7 +89,7 @@ class Cues:
 KINDS = ("measure", "link", "boundary", "scope", "determiner", "reference", "growth", "rate",
          "comparison_base", "adjunct", "edge", "ratio_unit", "share", "existential", "aspect", "opener",
          "intent", "possessive", "np_stop", "agent", "compound", "time_tail", "time_head", "measure_prefix",
-         "modifier", "plan_base", "to_value", "multiple", "sector", "coordinated_unit", "year")
+         "modifier", "plan_base", "to_value", "multiple", "sector", "coordinated_unit", "place", "year")
 PATTERN_KINDS = ("year", "time_tail", "time_head")
 
 
@@ -134,6 +135,7 @@ def cues() -> Cues:
         to_value=re.compile(rf"{WORD_START}{alt('to_value')}{WORD_END}", i),
         multiple_before=re.compile(rf"{WORD_START}{alt('multiple')}(?:\s+(?:khoảng|gần|hơn|trên|tới|đến))*\s*$", i),
         sectors=low("sector"),
+        places=low("place"),
         coordinated_units=low("coordinated_unit"),
         measure=re.compile(rf"{WORD_START}{alt('measure')}{WORD_END}", i),
         link_tail=re.compile(rf"(?:^|\s){alt('link')}\s*$", i),

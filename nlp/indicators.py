@@ -429,9 +429,32 @@ def _measure_before(sent: Sentence, pos: int, floor: int) -> str | None:
     last = None
     for last in cues().measure.finditer(raw):
         pass
-    if last is None or last.end() != len(raw):
+    if last is not None and last.end() == len(raw):
+        return " ".join(last.group().split())
+    return _head_noun_before(sent, left, left + len(raw), pos)
+
+
+def _head_noun_before(sent: Sentence, left: int, end: int, pos: int) -> str | None:
+    """The common noun (with the nouns compounded before it) that ends exactly at `end`, only
+    comparators between it and the number at `pos`, and no verb in the clause: the measure
+    the number stands in apposition to (`dân số gần 39 triệu người`, `với tần suất 4
+    chuyến`); after a verb (`... đạt 1,5 triệu lượt`) the number is the verb's object."""
+    if any(w.pos in VERB_TAGS for w in sent.words_between(left, pos)):
         return None
-    return " ".join(last.group().split())
+    words = [w for w in sent.words_between(left, end) if w.end <= end]
+    if not words or words[-1].end != end:
+        return None
+    i = len(words)
+    while i > 0 and words[i - 1].pos == "N" and words[i - 1].text.lower() not in TIME_NOUNS \
+            and (words[i - 1].text[:1].islower() or words[i - 1].text.isupper() or words[i - 1].start == sent.start):
+        i -= 1  # common nouns; an abbreviation (`DN`) or the sentence's first word may be capitalised
+    run = words[i:]
+    places = cues().places
+    if not run or run[0].text.lower() in places or run[-1].text.lower() in places:
+        return None
+    phrase = " ".join(w.text for w in run)
+    # `mục tiêu 48.000 doanh nghiệp`: a goal or a total before the number is its frame
+    return None if cues().reference_head.fullmatch(phrase) else phrase
 
 
 def _counted_by(sent: Sentence, fig: Figure, noun: str, floor: int, subject: str) -> str:
