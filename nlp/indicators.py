@@ -541,6 +541,8 @@ def _indicator(sent: Sentence, fig: Figure, prev: str | None, floor: int, after:
         # `Lạm phát cơ bản tăng thấp với mức tăng bình quân 1,52%`: whose rate it is
         whose = prev and _strip_growth(prev) or _earlier_clause_subject(sent, fig.start, floor)
         own = f"{own} {whose}" if whose and whose.lower() not in own.lower() else own
+    if own and _names_nothing(sent, own, fig.start, floor):
+        own = ""  # `còn lại 1.448 tỷ`, `với tổng là 5,03 tỷ đồng`: the measure is named elsewhere
     subject = own
     _trace(fig, f"subject-{kind}")
     if not subject and growth and growth.lower() == "tăng trưởng":
@@ -580,6 +582,23 @@ def _indicator(sent: Sentence, fig: Figure, prev: str | None, floor: int, after:
         _trace(fig, "bare")
         return _counted_by(sent, fig, np[0], floor, _with_growth(_limit(own), growth))
     return subject or None
+
+
+def _names_nothing(sent: Sentence, phrase: str, pos: int, floor: int) -> bool:
+    """Whether a subject phrase read before the number at `pos` names no measure: a bare
+    total (`với tổng là 5,03 tỷ đồng`), or words none of which is a noun, a verb or an
+    adjective (`rộng`, `dài` name a dimension): an adverb left of `còn lại`, a pronoun
+    (`ta có trên 10.000 tỷ`), a conjunction such as `tức`."""
+    if " ".join(phrase.lower().split()) in _BARE_TOTALS:
+        return True
+    toks = phrase.lower().split()
+    words = sent.words_between(sent.left_start(pos, floor), pos)
+    own = [w for w in words if all(t in toks for t in w.text.lower().split())]
+    return bool(own) and not any(w.pos in _NAMING_TAGS for w in own)
+
+
+_BARE_TOTALS = frozenset({"tổng", "tổng số", "tổng cộng"})
+_NAMING_TAGS = NOUN_TAGS | VERB_TAGS | {"A"}
 
 
 def _range_partners(text: str, figures: list[Figure]) -> dict[int, Figure]:
