@@ -529,10 +529,18 @@ def _indicator(sent: Sentence, fig: Figure, prev: str | None, floor: int, after:
         return row
     kind = _unit_kind(sent.text, fig)
     np = _after_np(sent, fig, kind, after)
-    if np and not np[1]:
-        _trace(fig, f"after-{kind}")
-        return np[0]
     own, growth = _subject(sent, fig.start, floor, bool(prev))
+    if np and not np[1]:
+        # (`mức độ` is a level, `dịch vụ công mức độ 4`, not a rate)
+        if not (kind == "%" and own and cues().rate_head.match(own) and not own.lower().startswith("mức độ")):
+            _trace(fig, f"after-{kind}")
+            return np[0]
+        if cues().bare_rate.match(own):
+            _trace(fig, "rate-after-%")  # `tỷ lệ 82% số dân tham gia BHYT`: the rate of that
+            return _limit(f"{own} {np[0]}")
+        # `mức đóng năm 2019 là 4,8% lương cơ sở`: a rate named before the number is what is
+        # measured; the noun phrase after the percentage is its base
+        np = None
     if own and cues().modifier_only.fullmatch(own):
         # `(bình quân 260.000 tỷ đồng/năm)`: a modifier names no measure; whose it is comes before
         whose = _strip_growth(prev) if prev else _earlier_clause_subject(sent, fig.start, floor)
