@@ -6,7 +6,8 @@
    ("Quyết định số 146/QĐ-TTg ngày 28/01/2022") or a photo is not a dateline.
 2. Year: the dateline's own; else the caller's source date; else the text's; else, when
    nothing is reported with a year, the earliest year the text plans for (months planned
-   twice, or a whole year: "kế hoạch cả năm 2017"), never a horizon ("đến năm 2030").
+   twice, or a whole year: "kế hoạch cả năm 2017"), never a horizon ("đến năm 2030");
+   last, for an undated text, the year of a single piece of reported evidence ("text-weak").
 3. The latest reported period: among the time expressions that the text reports on (not a
    deadline, not a base of comparison, not in a clause that plans or forecasts, not a
    name's or a law's year, never a decade), the latest one. When the year has to come
@@ -39,7 +40,8 @@ _EARLIER = re.compile(r"(?<![^\W_])(?:trước\s+đó|trước\s+đây|hồi)[\s
 
 @dataclass(frozen=True)
 class Anchor:
-    """The article's time. `how`: dateline, dateline+source, dateline+text, source, text, none.
+    """The article's time. `how`: dateline, dateline+source, dateline+text, source, text,
+    dateline+plan, plan, text-weak, none.
     `evidence`: (start, end) offsets of the dateline and of the expression that gave the year.
     `reported`: the latest period the article reports on (resolved), if any."""
     year: int | None
@@ -254,5 +256,14 @@ def find_anchor(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
             if planned:
                 year = min(planned)
                 how = "dateline+plan" if dl else "plan"
+    if year is None and not dl:
+        # last: one piece of reported evidence (an undated text needs two to be sure; with
+        # nothing else to go on, the one year the text reports on is the likeliest)
+        year, weak = text_year(text, exprs, sentences, 1, index)
+        if year is not None:
+            latest = weak
+            if weak is not None:
+                evidence.append((weak.start, weak.end))
+            how = "text-weak"
     rep = resolve(latest, text, year, month, day) if latest is not None else None
     return Anchor(year, month, day, how, tuple(evidence), rep)
