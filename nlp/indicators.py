@@ -421,9 +421,10 @@ def _predicate(sent: Sentence, pos: int, floor: int) -> tuple[str, int] | None:
     return words[head].text.lower(), words[i].start
 
 
-def _measure_before(sent: Sentence, pos: int, floor: int) -> str | None:
+def _measure_before(sent: Sentence, pos: int, floor: int, listed_only: bool = False) -> str | None:
     """The measure noun standing right before the number at `pos`, past comparator and link
-    words only (`quy mô 4-6 làn xe`, `số lượng từ 180.000`, `tổng số 4.723`), or None."""
+    words only (`quy mô 4-6 làn xe`, `số lượng từ 180.000`, `tổng số 4.723`), or None;
+    unless `listed_only`, also a common noun in apposition (`_head_noun_before`)."""
     left = sent.left_start(pos, floor)
     raw = _strip_comparators(sent.text[left:pos]).rstrip()
     last = None
@@ -431,7 +432,7 @@ def _measure_before(sent: Sentence, pos: int, floor: int) -> str | None:
         pass
     if last is not None and last.end() == len(raw):
         return " ".join(last.group().split())
-    return _head_noun_before(sent, left, left + len(raw), pos)
+    return None if listed_only else _head_noun_before(sent, left, left + len(raw), pos)
 
 
 def _head_noun_before(sent: Sentence, left: int, end: int, pos: int) -> str | None:
@@ -530,6 +531,12 @@ def _indicator(sent: Sentence, fig: Figure, prev: str | None, floor: int, after:
     kind = _unit_kind(sent.text, fig)
     np = _after_np(sent, fig, kind, after)
     own, growth = _subject(sent, fig.start, floor, bool(prev))
+    if np and not np[1] and kind == "counted":
+        listed = _measure_before(sent, fig.start, floor, listed_only=True)
+        # (a total frames the count; growth of a count, `tăng trưởng 2 vùng`, names no size)
+        if listed and not cues().reference_head.fullmatch(listed) and not cues().growth_tail.match(listed):
+            _trace(fig, "measure-before-counted")  # `quy mô 4 làn xe cao tốc`: the measure named
+            return listed
     if np and not np[1]:
         # (`mức độ` is a level, `dịch vụ công mức độ 4`, not a rate)
         if not (kind == "%" and own and cues().rate_head.match(own) and not own.lower().startswith("mức độ")):
