@@ -24,7 +24,12 @@ from ..roles.joint import Place, scores, softmax, stacked_features
 
 C_GRID = (0.1, 0.3, 1.0)
 C_TOLERANCE = 0.01  # log-loss (nats)
-CLASS_WEIGHT = None  # plain likelihood: the probabilities are calibrated afterwards, not reweighted
+# A target weighs 1.5 figures: under plain likelihood the minority role is under-predicted
+# (out of sample, target recall 0.686 against precision 0.775); weights 1.25 / 1.5 / 2.0 /
+# "balanced" were compared by the grouped cross-validation of `solieu train`: 1.5 gave the
+# best accuracy (0.818 against 0.8165 unweighted) with recall and precision level (0.724 /
+# 0.751). The temperature is fitted afterwards on the weighted model's scores.
+CLASS_WEIGHT = {"actual": 1.0, "other": 1.0, "target": 1.5}
 OOF_SPLITS = 5
 BINS = 10
 
