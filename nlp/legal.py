@@ -39,7 +39,8 @@ from .rules.lexicon import DocType, Issuer, lexicon
 _NUM = r"\d{1,5}(?:\.\d{1,2}(?=\s?/))?(?:[a-zA-Z](?![^\W\d_]))?"
 # One segment of a code: upper-case led, letters/digits (`NĐ`, `TTg`, `QH15`, `BCĐTW`, `QĐi`).
 _SEG = r"[A-ZĐÐƯ][A-Za-zĐđÐƯư0-9]*"  # Ð (U+00D0) stands in for Đ in some legacy texts
-_CODE = rf"{_SEG}(?:(?:[{DASHES}]|/)\s?{_SEG})*"
+# (`19/NQ - CP`: a dash spaced on both sides still joins the code's segments)
+_CODE = rf"{_SEG}(?:(?:\s?[{DASHES}]|/)\s?{_SEG})*"
 # The number block after a type word or standing alone; alternatives most specific first.
 _BLOCK = rf"""
 (?P<num>{_NUM})
