@@ -530,16 +530,19 @@ def _indicator(sent: Sentence, fig: Figure, prev: str | None, floor: int, after:
         return row
     kind = _unit_kind(sent.text, fig)
     np = _after_np(sent, fig, kind, after)
-    own, growth = _subject(sent, fig.start, floor, bool(prev))
     if np and not np[1] and kind == "counted":
         listed = _measure_before(sent, fig.start, floor, listed_only=True)
         # (a total frames the count; growth of a count, `tăng trưởng 2 vùng`, names no size)
         if listed and not cues().reference_head.fullmatch(listed) and not cues().growth_tail.match(listed):
             _trace(fig, "measure-before-counted")  # `quy mô 4 làn xe cao tốc`: the measure named
             return listed
+    if np and not np[1] and kind != "%":
+        _trace(fig, f"after-{kind}")
+        return np[0]
+    own, growth = _subject(sent, fig.start, floor, bool(prev))
     if np and not np[1]:
         # (`mức độ` is a level, `dịch vụ công mức độ 4`, not a rate)
-        if not (kind == "%" and own and cues().rate_head.match(own) and not own.lower().startswith("mức độ")):
+        if not (own and cues().rate_head.match(own) and not own.lower().startswith("mức độ")):
             _trace(fig, f"after-{kind}")
             return np[0]
         if cues().bare_rate.match(own):
