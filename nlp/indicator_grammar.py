@@ -48,6 +48,8 @@ COORDINATION_REACH = 6  # words: a coordinated item before a comma or `và` is s
 @dataclass(frozen=True)
 class Cues:
     places: frozenset[str]
+    bare_totals: frozenset[str]
+    level_head: re.Pattern[str]
     measure: re.Pattern[str]
     link_tail: re.Pattern[str]
     link_head: re.Pattern[str]
@@ -89,7 +91,8 @@ class Cues:
 KINDS = ("measure", "link", "boundary", "scope", "determiner", "reference", "growth", "rate",
          "comparison_base", "adjunct", "edge", "ratio_unit", "share", "existential", "aspect", "opener",
          "intent", "possessive", "np_stop", "agent", "compound", "time_tail", "time_head", "measure_prefix",
-         "modifier", "plan_base", "to_value", "multiple", "sector", "coordinated_unit", "place", "year")
+         "modifier", "plan_base", "to_value", "multiple", "sector", "coordinated_unit", "place", "bare_total", "level",
+         "year")
 PATTERN_KINDS = ("year", "time_tail", "time_head")
 
 
@@ -136,6 +139,8 @@ def cues() -> Cues:
         multiple_before=re.compile(rf"{WORD_START}{alt('multiple')}(?:\s+(?:khoảng|gần|hơn|trên|tới|đến))*\s*$", i),
         sectors=low("sector"),
         places=low("place"),
+        bare_totals=low("bare_total"),
+        level_head=re.compile(rf"^{alt('level')}{WORD_END}", i),
         coordinated_units=low("coordinated_unit"),
         measure=re.compile(rf"{WORD_START}{alt('measure')}{WORD_END}", i),
         link_tail=re.compile(rf"(?:^|\s){alt('link')}\s*$", i),

@@ -440,9 +440,10 @@ def _head_noun_before(sent: Sentence, left: int, end: int, pos: int) -> str | No
     comparators between it and the number at `pos`, and no verb in the clause: the measure
     the number stands in apposition to (`dân số gần 39 triệu người`, `với tần suất 4
     chuyến`); after a verb (`... đạt 1,5 triệu lượt`) the number is the verb's object."""
-    if any(w.pos in VERB_TAGS for w in sent.words_between(left, pos)):
+    clause = sent.words_between(left, pos)
+    if any(w.pos in VERB_TAGS for w in clause):
         return None
-    words = [w for w in sent.words_between(left, end) if w.end <= end]
+    words = [w for w in clause if w.end <= end]
     if not words or words[-1].end != end:
         return None
     i = len(words)
@@ -541,8 +542,7 @@ def _indicator(sent: Sentence, fig: Figure, prev: str | None, floor: int, after:
         return np[0]
     own, growth = _subject(sent, fig.start, floor, bool(prev))
     if np and not np[1]:
-        # (`mức độ` is a level, `dịch vụ công mức độ 4`, not a rate)
-        if not (own and cues().rate_head.match(own) and not own.lower().startswith("mức độ")):
+        if not (own and cues().rate_head.match(own) and not cues().level_head.match(own)):
             _trace(fig, f"after-{kind}")
             return np[0]
         if cues().bare_rate.match(own):
@@ -607,7 +607,7 @@ def _names_nothing(sent: Sentence, phrase: str, pos: int, floor: int) -> bool:
     total (`với tổng là 5,03 tỷ đồng`), or words none of which is a noun, a verb or an
     adjective (`rộng`, `dài` name a dimension): an adverb left of `còn lại`, a pronoun
     (`ta có trên 10.000 tỷ`), a conjunction such as `tức`."""
-    if " ".join(phrase.lower().split()) in _BARE_TOTALS:
+    if " ".join(phrase.lower().split()) in cues().bare_totals:
         return True
     toks = phrase.lower().split()
     words = sent.words_between(sent.left_start(pos, floor), pos)
@@ -615,7 +615,6 @@ def _names_nothing(sent: Sentence, phrase: str, pos: int, floor: int) -> bool:
     return bool(own) and not any(w.pos in _NAMING_TAGS for w in own)
 
 
-_BARE_TOTALS = frozenset({"tổng", "tổng số", "tổng cộng"})
 _NAMING_TAGS = NOUN_TAGS | VERB_TAGS | {"A"}
 
 

@@ -131,18 +131,39 @@ def _milestone(text: str, x: TimeExpr) -> bool:
     return bool(rx.search(text[max(0, x.start - 30):x.start]) or rx.search(own))
 
 
+@dataclass(frozen=True)
+class YearEvidence:
+    """What the text reports on, scored per year (`text_year`); read at several thresholds."""
+    score: dict[int, int]
+    reporting: tuple[TimeExpr, ...]
+
+    def pick(self, min_evidence: int) -> tuple[int | None, TimeExpr | None]:
+        """(year, latest reported period up to it): the best-scored year with at least
+        `min_evidence`, ties to the later year; (None, None) when none has that much."""
+        score = {y: v for y, v in self.score.items() if v >= min_evidence}
+        if not score:
+            return None, None
+        best = max(score, key=lambda y: (score[y], y))
+        upto = [x for x in self.reporting if x.y is not None and x.y <= best]
+
+        def key(x: TimeExpr) -> tuple[int, int]:
+            ms = month_span(x)
+            return (x.y or 0, ms[1] if ms else 12)
+
+        return best, (max(upto, key=key) if upto else None)
+
+
 def text_year(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
-              min_evidence: int = 2, index: TriggerIndex | None = None) -> tuple[int | None, TimeExpr | None]:
-    """The year the text reports on as current, by evidence, and its latest reported period.
+              index: TriggerIndex | None = None) -> YearEvidence:
+    """The evidence for the year the text reports on as current, and its reported periods.
 
     A reporting period of months, a quarter or a month counts most (reports on part of a
     year are written in that year), a whole year or a date once, "cùng kỳ năm 2016" once for the
     year after it; a clause that plans or forecasts, a deadline, a range, a year the article
     uses as a horizon ("đến năm 2030"), a name's or a law's year not at all; a base at a
     year's end ("so với cuối năm 2016") once for the year after it, "từ đầu năm 2017 đến
-    nay" as a part of 2017. A year needs a
-    score of at least `min_evidence`; ties go to the later year. The latest reported period is the latest
-    reporting expression up to that year."""
+    nay" as a part of 2017. `YearEvidence.pick` takes the year with enough of it and the
+    latest reporting expression up to that year."""
     score: dict[int, int] = {}
     reporting: list[TimeExpr] = []
     # the same part of an earlier year beside it is the base of a year-on-year comparison
@@ -173,31 +194,22 @@ def text_year(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
             continue
         reporting.append(x)
         score[x.y] = score.get(x.y, 0) + (SUB_YEAR_WEIGHT if x.kind in SUB_YEAR_KINDS else 1)
-    score = {y: v for y, v in score.items() if v >= min_evidence}
-    if not score:
-        return None, None
-    best = max(score, key=lambda y: (score[y], y))
-    upto = [x for x in reporting if x.y is not None and x.y <= best]
-
-    def key(x: TimeExpr) -> tuple[int, int]:
-        ms = month_span(x)
-        return (x.y or 0, ms[1] if ms else 12)
-
-    return best, (max(upto, key=key) if upto else None)
+    return YearEvidence(score, tuple(reporting))
 
 
 def find_anchor(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
                 source_date: SourceDate = None, index: TriggerIndex | None = None) -> Anchor:
     sy, sm, sd = parse_source_date(source_date)
     dl = find_dateline(text, sentences)
+    evidence_for = text_year(text, exprs, sentences, index)
     # a dated article (a dateline) needs less evidence than an undated text
-    year_from_text, latest = text_year(text, exprs, sentences, 1 if dl else MIN_EVIDENCE, index)
+    year_from_text, latest = evidence_for.pick(1 if dl else MIN_EVIDENCE)
     if dl and dl[2] is not None and text[dl[3][0]].islower() and year_from_text is not None \
             and year_from_text > dl[2]:
         # a dated "ngày 26/11/2013" inside the lead, earlier than a period the text reports
         # on ("Tính đến tháng 4/2017"), dates a document or a past event, not the article
         dl = None
-        year_from_text, latest = text_year(text, exprs, sentences, MIN_EVIDENCE, index)
+        year_from_text, latest = evidence_for.pick(MIN_EVIDENCE)
     evidence: list[tuple[int, int]] = []
     year = month = day = None
     how = "none"
@@ -259,7 +271,7 @@ def find_anchor(text: str, exprs: list[TimeExpr], sentences: list[Sentence],
     if year is None and not dl:
         # last: one piece of reported evidence (an undated text needs two to be sure; with
         # nothing else to go on, the one year the text reports on is the likeliest)
-        year, weak = text_year(text, exprs, sentences, 1, index)
+        year, weak = evidence_for.pick(1)
         if year is not None:
             latest = weak
             if weak is not None:
