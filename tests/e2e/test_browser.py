@@ -140,7 +140,15 @@ def _reviewer(page, url: str, name: str) -> str:
     page.get_by_text("Enter your name in the sidebar").wait_for(state="detached", timeout=LONG)
     heading = page.locator("h3", has_text=re.compile(r"^Record #\d+")).first
     heading.wait_for()
+    _idle(page)
     return re.search(r"#(\d+)", heading.inner_text()).group(1)
+
+
+def _idle(page) -> None:
+    """Wait until the app's script run is over (Streamlit shows its status widget only while
+    running): a click during a rerun can land on a button the run then replaces, and be lost
+    (seen on a loaded machine in the two-server test)."""
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=LONG)
 
 
 def test_two_sessions_on_one_record_later_save_is_told(app_url, browser, page):
