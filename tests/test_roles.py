@@ -469,3 +469,25 @@ def test_training_drops_bag_pairs_seen_in_one_document_only():
     kept = without_rare_bag(X, ["a", "a", "b"])
     assert kept == [{"bag:kế hoạch": 1.0, "gov_verb": "đạt"}, {"bag:kế hoạch": 1.0}, {"bag:kế hoạch": 1.0}]
     assert "bag:hiếm có" in X[0]  # the caller's rows are left as they were
+
+
+def test_linked_figures_are_decoded_together():
+    # "..., tăng gần 50.000 tỷ đồng" describes the figure before it: the pair takes the role
+    # whose summed log probability is highest, although the second alone leans to `actual`
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from nlp.roles.links import joint_choice, link_groups
+
+    text = ("Trung ương giao chỉ tiêu thu ngân sách 347.882 tỷ đồng, tăng gần 50.000 tỷ đồng so với "
+            "năm 2016. Riêng quý I đạt 90.000 tỷ đồng.")
+    figs = [SimpleNamespace(start=text.index(t), end=text.index(t) + len(t))
+            for t in ("347.882 tỷ đồng", "50.000 tỷ đồng", "90.000 tỷ đồng")]
+    assert link_groups(text, figs) == [[0, 1]]
+    classes = ["actual", "other", "target"]
+    probs = np.array([[0.10, 0.05, 0.85], [0.55, 0.05, 0.40], [0.9, 0.05, 0.05]])
+    assert classes[joint_choice(probs, [0, 1], [None, None, None], classes)] == "target"
+    # a role one member may not take is no one's choice; none allowed to all: no joint choice
+    assert classes[joint_choice(probs, [0, 1], [{"actual", "other"}, None, None], classes)] == "actual"
+    assert joint_choice(probs, [0, 1], [{"target"}, {"other"}, None], classes) is None

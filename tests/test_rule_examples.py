@@ -155,6 +155,20 @@ def role_cues(rule: dict, example: str) -> None:
     assert group.regex.search(example)
 
 
+def role_links(rule: dict, example: str) -> None:
+    """The example's last two figures are linked by this rule; a not_example's are not."""
+    from nlp.roles.links import linked_rule
+
+    def last_two(text: str):
+        figs = sorted(figures_in(text), key=lambda f: f.start)
+        assert len(figs) >= 2, [f.text for f in figs]
+        return figs[-2], figs[-1]
+
+    assert linked_rule(example, *last_two(example)) == rule["id"]
+    for text in rule.get("not_examples", []):
+        assert linked_rule(text, *last_two(text)) is None, text
+
+
 def context_cues(rule: dict, example: str) -> None:
     from nlp.context.cues import rule_regex
 
@@ -223,6 +237,7 @@ CHECKS: dict[str, Callable[[dict, str], None]] = {
     "legal_relations": legal_relations,
     "leftovers": leftovers,
     "role_cues": role_cues,
+    "role_links": role_links,
     "context_cues": context_cues,
     "table_headers": table_headers,
     "indicator_keys": indicator_keys,

@@ -301,19 +301,32 @@ def _opening(text: str, s: int, e: int, n: int = 2) -> tuple[str, ...] | None:
     return tuple(w.lower() for w in words) if len(words) == n else None
 
 
-_CLAUSE_BREAK = re.compile(r"[,;]\s+|\s*[()]\s*|\s[-–]\s")
+# a coordinator followed by a word opens a clause with its own predicate: in "tỷ lệ bao phủ đã
+# đạt 79% và sẽ phấn đấu đến năm 2020 đạt trên 90%" the second figure is led by "sẽ phấn
+# đấu ...", not by the first figure's "đã đạt" ("5% và 7%" stays one clause)
+_CLAUSE_BREAK = re.compile(r"[,;]\s+|\s*[()]\s*|\s[-–]\s|\s(?:và|còn|nhưng|song|đồng\s+thời)\s(?=[^\W\d_]+\s)")
 
 
 def _clauses(text: str, sent: Sentence, blocked: list[tuple[int, int]]) -> list[Scope]:
-    """The clauses of a sentence (between ", ", "; ", brackets and " - "), each led by the part
-    before its first figure-like number: a strong cue there governs its own clause."""
+    """The clauses of a sentence (between ", ", "; ", brackets, " - " and a coordinator before
+    a new predicate), each led by the part before its first figure-like number: a strong cue
+    there governs its own clause. A bracketed aside is a clause of its own, and the words after
+    it continue the clause it interrupts: in "sẽ chào bán cổ phần (IPO) hơn 1,5 triệu cổ phần"
+    the figure is led by "sẽ chào bán cổ phần (IPO) hơn"."""
     out, s = [], sent.start
-    bounds = [m for m in _CLAUSE_BREAK.finditer(text, sent.start, sent.end)]
-    for m in bounds + [None]:
+    interrupted: list[int] = []  # starts of the clauses that an open bracket interrupts
+    resume: int | None = None
+    for m in [*_CLAUSE_BREAK.finditer(text, sent.start, sent.end), None]:
         e = m.start() if m is not None else sent.end
         if e > s:
-            out.append(Scope(s, lead_end(text, s, e, blocked), s, e, "clause", 400))
+            out.append(Scope(s if resume is None else resume, lead_end(text, s, e, blocked), s, e, "clause", 400))
+        resume = None
         if m is not None:
+            mark = m.group().strip()
+            if mark == "(":
+                interrupted.append(s)
+            elif mark == ")" and interrupted:
+                resume = interrupted.pop()
             s = m.end()
     return out
 

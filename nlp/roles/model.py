@@ -32,6 +32,7 @@ from ..records import ROLES, Figure
 from .context import sentence_for
 from .features import FEATURE_VERSION, features
 from .joint import Place, place_of, scores, softmax, stacked_features
+from .links import joint_choice, link_groups
 from .vote import rule_role
 
 log = logging.getLogger(__name__)
@@ -129,10 +130,17 @@ def assign_roles(doc: Analysis, figures: list[Figure], model: RoleModel | None) 
     if model is not None:
         feats = [features(doc, fig, sentence_for(doc.flat, fig)) for fig in figures]
         classes, probs = model.decide(feats, [place_of(doc, fig) for fig in figures])
-        for fig, row, f in zip(figures, probs, feats):
-            allowed = _allowed(f, fig)
-            order = np.argsort(-row, kind="stable")
-            k = next((int(i) for i in order if allowed is None or classes[i] in allowed), int(order[0]))
+        allowed = [_allowed(f, fig) for f, fig in zip(feats, figures)]
+        chosen: list[int | None] = [None] * len(figures)
+        for members in link_groups(doc.text, figures):
+            k = joint_choice(probs, members, allowed, classes)
+            for i in members:
+                chosen[i] = k
+        for i, (fig, row) in enumerate(zip(figures, probs)):
+            k = chosen[i]
+            if k is None:
+                order = np.argsort(-row, kind="stable")
+                k = next((int(j) for j in order if allowed[i] is None or classes[j] in allowed[i]), int(order[0]))
             out.append(fig.with_(role=classes[k], confidence=round(float(row[k]), 4),
                                  source=_append_source(fig.source, f"role:{model.name}")))
         return out
