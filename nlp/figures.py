@@ -17,11 +17,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Iterable
 
 from .analysis import Analysis
-from .lang.numbers import Quantity, expression_re, parse_number, quantities
+from .lang.numbers import Quantity, expression_re, parse_decimal, parse_number, quantities, scale
 from .records import Figure
 from .rules import NEVER, WORD_END, WORD_START, alternation, load
 from .rules.lexicon import lexicon
@@ -321,11 +322,62 @@ def find_figures(doc: Analysis) -> list[Figure]:
         if closed.overlaps(m.start(), m.end()):
             continue
         out.extend(_figure(doc, m, closed, r))
-    return _spelled_ranges(text, out)
+    return _spelled_ranges(text, _shared_unit_bounds(text, out, closed, r))
 
 
 _FROM = re.compile(r"(?:^|\s)từ(?:\s+mức)?\s*$", re.IGNORECASE)
 _TO = re.compile(r"\s*(?:đến|tới)\s*$", re.IGNORECASE)
+# a bare number written before another figure's number, which shares its multiplier and unit:
+# "từ 3,5 đến 5 triệu đồng/tháng", "sẽ là 45 và 49 triệu khách", "từ 2 lên 4 làn xe"
+_NAME_BEFORE = re.compile(r"(?<![^\W_])[^\W\d_a-zđ][^\W\d_]*\s+[^\W\d_a-zđ][^\W\d_]*\s*$")  # "Thủ Thiêm "
+_BARE_BEFORE = re.compile(r"(?<![\w.,/])(?P<a>\d++(?:[.,]\d++)*+)[ \t]+(?P<link>đến|tới|lên|và|hoặc)[ \t]+$", re.IGNORECASE)
+
+
+def _shared_unit_bounds(text: str, figs: list[Figure], closed: _Closed, r: _Rules) -> list[Figure]:
+    """A bare number linked by "đến"/"tới"/"lên"/"và"/"hoặc" to the figure right after it
+    is a figure in that figure's multiplier and unit (corpus/GUIDELINES.md: each bound of a
+    range carries the range's unit and multiplier): "3,5" of "từ 3,5 đến 5 triệu đồng" is
+    3.500.000 đồng. It replaces a unitless figure read from the same number ("là 45 và 49
+    triệu khách" read 45 alone). Not a year, a name's number ("Điều 5 và 6"), a number in a
+    closed span, nor a bound larger than the figure's own number in a range."""
+    by_start = {f.start: i for i, f in enumerate(figs)}
+    # where a figure ends, and the spaces after it: a number there continues it (an exponent)
+    ends = {f.end + k for f in figs for k in range(0, 3) if text[f.end:f.end + k].isspace() or k == 0}
+    out = list(figs)
+    for f in figs:
+        if f.unit is None and f.value == parse_number(f.text):
+            continue  # a bare number itself: nothing to share
+        m = _BARE_BEFORE.search(text, max(0, f.start - 30), f.start)
+        if m is None or closed.overlaps(m.start("a"), m.end("a")):
+            continue
+        e = expression_re().match(text, f.start)
+        own = parse_decimal(e.group("a")) if e else None
+        a = parse_decimal(m.group("a"))
+        if own is None or a is None or own == 0 or _is_plain_year(m.group("a"), float(a)):
+            continue
+        if m.group("link").lower() in ("đến", "tới") and a >= own:
+            continue
+        before = text[max(0, m.start() - _PREFIX_WINDOW):m.start()]
+        if _is_name(before, r) or _NAME_BEFORE.search(before) or m.start() in ends:
+            continue  # "Điều 5 và 6", "Cầu Thủ Thiêm 2 và 9 lô đất", "1.500 m 3 đến 2.000 m 3"
+        i = by_start.get(m.start("a"))
+        if i is not None and out[i].unit is not None:
+            continue  # already a figure of its own unit ("từ 5% lên 7%")
+        factor = Decimal(repr(f.value)) / own if f.total is None else None
+        if factor is None:
+            continue
+        # "3,5 đến 5 triệu", "gấp 3 đến 5 lần": a range, lower bound `>=`, upper `<=`
+        ranged = m.group("link").lower() in ("đến", "tới") and f.comparator == "="
+        fig = f.with_(start=m.start("a"), end=m.end("a"), text=m.group("a"), value=scale(a, factor),
+                      comparator=">=" if ranged else "=", total=None, source=f.source + ":shared-unit")
+        if i is not None:
+            out[i] = fig
+        else:
+            out.append(fig)
+        if ranged:
+            k = next(j for j, x in enumerate(out) if x is f)
+            out[k] = f.with_(comparator="<=", source=f.source + ":range")
+    return sorted(out, key=lambda x: x.start)
 
 
 def _spelled_ranges(text: str, figs: list[Figure]) -> list[Figure]:

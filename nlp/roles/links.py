@@ -1,11 +1,11 @@
 """Figures whose roles are decided together (nlp/rules/role_links.yml), and that decoding.
 
 A figure in apposition to the one before it ("thu ngân sách 347.882 tỷ đồng, tăng gần
-50.000 tỷ đồng", "hơn 1,5 triệu cổ phần, tương đương 4,08% vốn điều lệ") describes it: the
-two are one statement, so they share its role (in the gold, every such pair does). The model
-scores each alone, and the second one's own clause ("tăng ...") reads like a result even
-where the first is a goal; decoding gives the linked figures the role whose summed log
-probability is highest.
+50.000 tỷ đồng", "hơn 1,5 triệu cổ phần, tương đương 4,08% vốn điều lệ"), the bounds of a
+spelled range ("từ 3,5 đến 5 triệu đồng") and a pair joined by "và" are one statement, so
+they share its role (in the gold, every such group does). The model scores each alone, and
+the second one's own clause ("tăng ...") reads like a result even where the first is a
+goal; decoding gives the linked figures the role whose summed log probability is highest.
 """
 from __future__ import annotations
 
