@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from .analysis import Analysis
-from .lang.numbers import Quantity, expression_re, parse_decimal, parse_number, quantities, scale
+from .lang.numbers import Quantity, expression_re, multiplier_of, parse_decimal, parse_number, quantities, scale
 from .records import Figure
 from .rules import NEVER, WORD_END, WORD_START, alternation, load
 from .rules.lexicon import lexicon
@@ -322,13 +322,33 @@ def find_figures(doc: Analysis) -> list[Figure]:
         if closed.overlaps(m.start(), m.end()):
             continue
         out.extend(_figure(doc, m, closed, r))
-    return _spelled_ranges(text, _shared_unit_bounds(text, out, closed, r))
+    return _spelled_ranges(text, _shared_unit_bounds(text, _compound_amounts(text, out), closed, r))
+
+
+def _compound_amounts(text: str, figs: list[Figure]) -> list[Figure]:
+    """"41 tỷ 737 triệu đồng": an amount written in two parts, the larger multiplier first
+    with nothing after it, is one figure (the sum, in the second part's unit)."""
+    out: list[Figure] = []
+    for f in figs:
+        prev = out[-1] if out else None
+        if prev is not None and prev.total is None and f.total is None and text[prev.end:f.start] == " ":
+            head = _BARE_MULTIPLIED.fullmatch(prev.text)
+            tail = expression_re().match(f.text)
+            if head and tail and tail.group("mult").strip() and tail.group("b") is None \
+                    and multiplier_of(head.group("mult")) > multiplier_of(tail.group("mult")):
+                out[-1] = f.with_(start=prev.start, text=text[prev.start:f.end],
+                                  value=scale(Decimal(repr(prev.value)) + Decimal(repr(f.value))), unit=f.unit or prev.unit,
+                                  comparator=prev.comparator, source=prev.source + ":compound")
+                continue
+        out.append(f)
+    return out
 
 
 _FROM = re.compile(r"(?:^|\s)từ(?:\s+mức)?\s*$", re.IGNORECASE)
 _TO = re.compile(r"\s*(?:đến|tới)\s*$", re.IGNORECASE)
 # a bare number written before another figure's number, which shares its multiplier and unit:
 # "từ 3,5 đến 5 triệu đồng/tháng", "sẽ là 45 và 49 triệu khách", "từ 2 lên 4 làn xe"
+_BARE_MULTIPLIED = re.compile(r"\d++(?:[.,]\d++)*+\s+(?P<mult>tỷ|tỉ|triệu|nghìn|ngàn)", re.IGNORECASE)
 _NAME_BEFORE = re.compile(r"(?<![^\W_])[^\W\d_a-zđ][^\W\d_]*\s+[^\W\d_a-zđ][^\W\d_]*\s*$")  # "Thủ Thiêm "
 _BARE_BEFORE = re.compile(r"(?<![\w.,/])(?P<a>\d++(?:[.,]\d++)*+)[ \t]+(?P<link>đến|tới|lên|và|hoặc)[ \t]+$", re.IGNORECASE)
 
