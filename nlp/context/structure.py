@@ -304,6 +304,7 @@ def _opening(text: str, s: int, e: int, n: int = 2) -> tuple[str, ...] | None:
 # a coordinator followed by a word opens a clause with its own predicate: in "tỷ lệ bao phủ đã
 # đạt 79% và sẽ phấn đấu đến năm 2020 đạt trên 90%" the second figure is led by "sẽ phấn
 # đấu ...", not by the first figure's "đã đạt" ("5% và 7%" stays one clause)
+_DIGIT = re.compile(r"\d")
 _CLAUSE_BREAK = re.compile(r"[,;]\s+|\s*[()]\s*|\s[-–]\s|\s(?:và|còn|nhưng|song|đồng\s+thời)\s(?=[^\W\d_]+\s)")
 
 
@@ -318,7 +319,7 @@ def _clauses(text: str, sent: Sentence, blocked: list[tuple[int, int]]) -> list[
     resume: int | None = None
     for m in [*_CLAUSE_BREAK.finditer(text, sent.start, sent.end), None]:
         e = m.start() if m is not None else sent.end
-        if e > s:
+        if e > s and _DIGIT.search(text, s, e):  # a clause with no digit holds no figure to frame
             out.append(Scope(s if resume is None else resume, lead_end(text, s, e, blocked), s, e, "clause", 400))
         resume = None
         if m is not None:
