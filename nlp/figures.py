@@ -22,7 +22,8 @@ from functools import lru_cache
 from typing import Iterable
 
 from .analysis import Analysis
-from .lang.numbers import Quantity, expression_re, multiplier_of, parse_decimal, parse_number, quantities, scale
+from .lang.numbers import (Quantity, expression_re, multiplier_of, multiplier_pattern, parse_decimal, parse_number,
+                           quantities, scale)
 from .records import Figure
 from .rules import NEVER, WORD_END, WORD_START, alternation, load
 from .rules.lexicon import lexicon
@@ -332,7 +333,7 @@ def _compound_amounts(text: str, figs: list[Figure]) -> list[Figure]:
     for f in figs:
         prev = out[-1] if out else None
         if prev is not None and prev.total is None and f.total is None and text[prev.end:f.start] == " ":
-            head = _BARE_MULTIPLIED.fullmatch(prev.text)
+            head = _bare_multiplied().fullmatch(prev.text)
             tail = expression_re().match(f.text)
             if head and tail and tail.group("mult").strip() and tail.group("b") is None \
                     and multiplier_of(head.group("mult")) > multiplier_of(tail.group("mult")):
@@ -348,7 +349,15 @@ _FROM = re.compile(r"(?:^|\s)từ(?:\s+mức)?\s*$", re.IGNORECASE)
 _TO = re.compile(r"\s*(?:đến|tới)\s*$", re.IGNORECASE)
 # a bare number written before another figure's number, which shares its multiplier and unit:
 # "từ 3,5 đến 5 triệu đồng/tháng", "sẽ là 45 và 49 triệu khách", "từ 2 lên 4 làn xe"
-_BARE_MULTIPLIED = re.compile(r"\d++(?:[.,]\d++)*+\s+(?P<mult>tỷ|tỉ|triệu|nghìn|ngàn)", re.IGNORECASE)
+_SPACES_AFTER = re.compile(r"[ \t]{0,2}")
+
+
+@lru_cache(maxsize=1)
+def _bare_multiplied() -> re.Pattern[str]:
+    """A number and its multiplier words and nothing else ("41 tỷ"; the words of units.yml)."""
+    return re.compile(rf"\d++(?:[.,]\d++)*+(?P<mult>(?:\s+{multiplier_pattern()})+)", re.IGNORECASE)
+
+
 _NAME_BEFORE = re.compile(r"(?<![^\W_])[^\W\d_a-zđ][^\W\d_]*\s+[^\W\d_a-zđ][^\W\d_]*\s*$")  # "Thủ Thiêm "
 _BARE_BEFORE = re.compile(r"(?<![\w.,/])(?P<a>\d++(?:[.,]\d++)*+)[ \t]+(?P<link>đến|tới|lên|và|hoặc)[ \t]+$", re.IGNORECASE)
 
@@ -361,12 +370,12 @@ def _shared_unit_bounds(text: str, figs: list[Figure], closed: _Closed, r: _Rule
     triệu khách" read 45 alone). Not a year, a name's number ("Điều 5 và 6"), a number in a
     closed span, nor a bound larger than the figure's own number in a range."""
     by_start = {f.start: i for i, f in enumerate(figs)}
-    # where a figure ends, and the spaces after it: a number there continues it (an exponent)
-    ends = {f.end + k for f in figs for k in range(0, 3) if text[f.end:f.end + k].isspace() or k == 0}
+    # right after a figure (spaces between at most): a number there continues it (an exponent)
+    just_after = {f.end + len(_SPACES_AFTER.match(text, f.end).group()) for f in figs}
     out = list(figs)
     for f in figs:
-        if f.unit is None and f.value == parse_number(f.text):
-            continue  # a bare number itself: nothing to share
+        if f.total is not None or f.unit is None and f.value == parse_number(f.text):
+            continue  # a ratio, or a bare number itself: nothing to share
         m = _BARE_BEFORE.search(text, max(0, f.start - 30), f.start)
         if m is None or closed.overlaps(m.start("a"), m.end("a")):
             continue
@@ -378,14 +387,12 @@ def _shared_unit_bounds(text: str, figs: list[Figure], closed: _Closed, r: _Rule
         if m.group("link").lower() in ("đến", "tới") and a >= own:
             continue
         before = text[max(0, m.start() - _PREFIX_WINDOW):m.start()]
-        if _is_name(before, r) or _NAME_BEFORE.search(before) or m.start() in ends:
+        if _is_name(before, r) or _NAME_BEFORE.search(before) or m.start() in just_after:
             continue  # "Điều 5 và 6", "Cầu Thủ Thiêm 2 và 9 lô đất", "1.500 m 3 đến 2.000 m 3"
         i = by_start.get(m.start("a"))
         if i is not None and out[i].unit is not None:
             continue  # already a figure of its own unit ("từ 5% lên 7%")
-        factor = Decimal(repr(f.value)) / own if f.total is None else None
-        if factor is None:
-            continue
+        factor = Decimal(repr(f.value)) / own
         # "3,5 đến 5 triệu", "gấp 3 đến 5 lần": a range, lower bound `>=`, upper `<=`
         ranged = m.group("link").lower() in ("đến", "tới") and f.comparator == "="
         fig = f.with_(start=m.start("a"), end=m.end("a"), text=m.group("a"), value=scale(a, factor),
