@@ -350,6 +350,7 @@ _TO = re.compile(r"\s*(?:đến|tới)\s*$", re.IGNORECASE)
 # a bare number written before another figure's number, which shares its multiplier and unit:
 # "từ 3,5 đến 5 triệu đồng/tháng", "sẽ là 45 và 49 triệu khách", "từ 2 lên 4 làn xe"
 _SPACES_AFTER = re.compile(r"[ \t]{0,2}")
+_SHARED = ":shared-unit"  # the source tag of a bound that shares the next figure's unit
 
 
 @lru_cache(maxsize=1)
@@ -392,32 +393,29 @@ def _shared_unit_bounds(text: str, figs: list[Figure], closed: _Closed, r: _Rule
         i = by_start.get(m.start("a"))
         if i is not None and out[i].unit is not None:
             continue  # already a figure of its own unit ("từ 5% lên 7%")
-        factor = Decimal(repr(f.value)) / own
-        # "3,5 đến 5 triệu", "gấp 3 đến 5 lần": a range, lower bound `>=`, upper `<=`
-        ranged = m.group("link").lower() in ("đến", "tới") and f.comparator == "="
-        fig = f.with_(start=m.start("a"), end=m.end("a"), text=m.group("a"), value=scale(a, factor),
-                      comparator=">=" if ranged else "=", total=None, source=f.source + ":shared-unit")
+        # "=": a range ("3,5 đến 5 triệu", "gấp 3 đến 5 lần") is marked by _spelled_ranges
+        fig = f.with_(start=m.start("a"), end=m.end("a"), text=m.group("a"), value=scale(a, Decimal(repr(f.value)) / own),
+                      comparator="=", total=None, source=f.source + _SHARED)
         if i is not None:
             out[i] = fig
         else:
             out.append(fig)
-        if ranged:
-            k = next(j for j, x in enumerate(out) if x is f)
-            out[k] = f.with_(comparator="<=", source=f.source + ":range")
     return sorted(out, key=lambda x: x.start)
 
 
 def _spelled_ranges(text: str, figs: list[Figure]) -> list[Figure]:
-    """`từ 96% đến 100%`, `từ 5 triệu đồng đến 10 triệu đồng`: a range written in words.
+    """`từ 96% đến 100%`, `từ 5 triệu đồng đến 10 triệu đồng`, `3,5 đến 5 triệu đồng`: a range
+    written in words.
 
     Lower bound `>=`, upper `<=`, when both bounds have the same unit and nothing but
-    `đến`/`tới` stands between them (`từ 72% ... lên 83%` is a change, not a range).
+    `đến`/`tới` stands between them (`từ 72% ... lên 83%` is a change, not a range), and "từ"
+    opens it or the lower bound is a bare number sharing the upper one's unit (`_shared_unit_bounds`).
     """
     out = list(figs)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
         if (a.unit == b.unit and a.comparator == "=" and b.comparator == "=" and a.value < b.value
-                and _FROM.search(text[max(0, a.start - 12):a.start])
+                and (a.source.endswith(_SHARED) or _FROM.search(text[max(0, a.start - 12):a.start]))
                 and _TO.fullmatch(text[a.end:b.start])):
             out[i] = a.with_(comparator=">=", source=a.source + ":range")
             out[i + 1] = b.with_(comparator="<=", source=b.source + ":range")
