@@ -42,6 +42,7 @@ from .records import Figure
 from .rules import alternation
 
 _MAX_WORDS = 24  # an indicator longer than this is a clause, not a name for a measure
+_DIGIT = re.compile(r"\d")
 _RANGE_JOINT = re.compile(r"\s*(?:[-–—]|đến|tới)\s*$", re.IGNORECASE)
 _DANGLING_TIME = re.compile(r"(?:^|\s)(?:(?:trong|vào|đến|tới|của|hết|cuối|đầu|tính)\s+)*(?:năm|thời\s+điểm)$", re.IGNORECASE)
 _COMPARED = re.compile(r"so(?:\s+với)?", re.IGNORECASE)
@@ -115,7 +116,9 @@ def _after_np(sent: Sentence, fig: Figure, kind: str | None, after: int) -> tupl
     bound's end for its lower bound)."""
     text, c = sent.text, cues()
     if kind == "counted":
-        start = number_end(text, fig.start)
+        # a range's lower bound ("từ 1 đến 3 trường"): its counted noun follows the upper bound
+        upper = _DIGIT.search(text, fig.end, after) if after > fig.end else None
+        start = number_end(text, upper.start() if upper else fig.start)
         while start < sent.end and text[start].isspace():
             start += 1
         if re.match(r"\s*/\s*[^\W\d_]", text[after:after + 4]):
