@@ -59,6 +59,7 @@ class _Rules:
     cmp_after: tuple[tuple[str, str, re.Pattern[str]], ...]
     implied: tuple[tuple[float, str, str, str], ...] = ()  # (multiplier, rule id, unit, kind), largest first
     closed_anywhere: frozenset[str] = frozenset()  # pattern rules that may match with no digit
+    measure_words: frozenset[str] = frozenset()  # lower-case words of the measure units (`m2`, `km2`)
 
 
 @lru_cache(maxsize=1)
@@ -152,6 +153,7 @@ def rules() -> _Rules:
         cmp_after=tuple(cmp_after),
         implied=tuple(sorted(((u.implied_from, u.id, u.unit, u.kind) for u in lex.units if u.implied_from),
                              reverse=True)),
+        measure_words=frozenset(w.lower() for u in lex.units if u.kind == "measure" for w in u.words),
     )
 
 
@@ -363,6 +365,9 @@ _NAME_BEFORE = re.compile(r"(?<![^\W_])[^\W\d_a-zđ][^\W\d_]*\s+[^\W\d_a-zđ][^\
 _BARE_BEFORE = re.compile(r"(?<![\w.,/])(?P<a>\d++(?:[.,]\d++)*+)[ \t]+(?P<link>đến|tới|lên|và|hoặc)[ \t]+$", re.IGNORECASE)
 
 
+_SPACED_EXPONENT = re.compile(r"[ \t]([23])(?![\w%]|[.,]\d)")
+
+
 def _shared_unit_bounds(text: str, figs: list[Figure], closed: _Closed, r: _Rules) -> list[Figure]:
     """A bare number linked by "đến"/"tới"/"lên"/"và"/"hoặc" to the figure right after it
     is a figure in that figure's multiplier and unit (corpus/GUIDELINES.md: each bound of a
@@ -451,6 +456,9 @@ def _figure(doc: Analysis, m: re.Match[str], closed: _Closed, r: _Rules) -> list
         um = u.regex.match(text, end)
         if um:
             unit = u.unit or " ".join(um.group().lower().split())
+            x = _SPACED_EXPONENT.match(text, um.end()) if u.kind == "measure" else None
+            if x and unit + x.group(1) in r.measure_words:
+                unit = unit + x.group(1)  # `40 triệu m 2`: m2 (the 2 is closed: unit-exponent)
             unit_rule, unit_kind, end = u.id, u.kind, um.end()
     if unit is None and r.time_after.match(text, end):
         return []  # a duration, a period or a date part: `4 năm`, `6 tháng đầu năm`
