@@ -44,6 +44,7 @@ from .rules import alternation
 _MAX_WORDS = 24  # an indicator longer than this is a clause, not a name for a measure
 _DIGIT = re.compile(r"\d")
 _RANGE_JOINT = re.compile(r"\s*(?:[-–—]|đến|tới)\s*$", re.IGNORECASE)
+_PAIR_JOINT = re.compile(r"\s*(?:và|hoặc|hay)\s*$", re.IGNORECASE)
 _DANGLING_TIME = re.compile(r"(?:^|\s)(?:(?:trong|vào|đến|tới|của|hết|cuối|đầu|tính)\s+)*(?:năm|thời\s+điểm)$", re.IGNORECASE)
 _COMPARED = re.compile(r"so(?:\s+với)?", re.IGNORECASE)
 _OPEN_BRACKET = re.compile(r"[(\[]")
@@ -622,10 +623,17 @@ _NAMING_TAGS = NOUN_TAGS | VERB_TAGS | {"A"}
 
 
 def _range_partners(text: str, figures: list[Figure]) -> dict[int, Figure]:
-    """Lower bound -> upper bound for the two figures of one range (`24 – 30 tỷ USD`)."""
+    """Lower bound -> upper bound for the two figures of one range (`24 – 30 tỷ USD`), and a
+    bare number -> the figure whose unit it shares (`cỡ 30 và 40 con/kg`, figures.py's
+    shared-unit bound): both measure one thing, so they read one indicator."""
     out = {}
     for a, b in zip(figures, figures[1:]):
-        if b.start - a.end <= 6 and _RANGE_JOINT.match(text[a.end:b.start]) and (a.unit == b.unit or a.end - a.start <= 8):
+        if b.start - a.end > 6:
+            continue
+        joint = text[a.end:b.start]
+        if _RANGE_JOINT.match(joint) and (a.unit == b.unit or a.end - a.start <= 8):
+            out[id(a)] = b
+        elif ":shared-unit" in a.source and _PAIR_JOINT.match(joint):
             out[id(a)] = b
     return out
 
