@@ -44,6 +44,7 @@ from .rules import alternation
 _MAX_WORDS = 24  # an indicator longer than this is a clause, not a name for a measure
 _DIGIT = re.compile(r"\d")
 _RANGE_JOINT = re.compile(r"\s*(?:[-–—]|đến|tới)\s*$", re.IGNORECASE)
+_PER = re.compile(r"\s?/\s?(?=[^\W\d_])")
 _PAIR_JOINT = re.compile(r"\s*(?:và|hoặc|hay)\s*$", re.IGNORECASE)
 _DANGLING_TIME = re.compile(r"(?:^|\s)(?:(?:trong|vào|đến|tới|của|hết|cuối|đầu|tính)\s+)*(?:năm|thời\s+điểm)$", re.IGNORECASE)
 _COMPARED = re.compile(r"so(?:\s+với)?", re.IGNORECASE)
@@ -622,6 +623,17 @@ def _names_nothing(sent: Sentence, phrase: str, pos: int, floor: int) -> bool:
 _NAMING_TAGS = NOUN_TAGS | VERB_TAGS | {"A"}
 
 
+def _denominator_end(sent: Sentence, end: int) -> int:
+    """Where the `/denominator` words right after a figure ending at `end` end (each a word of
+    the segmenter: `/hành khách` is one), else `end`."""
+    while True:
+        m = _PER.match(sent.text, end)
+        w = sent.word_at(m.end()) if m else None
+        if w is None:
+            return end
+        end = w.end
+
+
 def _range_partners(text: str, figures: list[Figure]) -> dict[int, Figure]:
     """Lower bound -> upper bound for the two figures of one range (`24 – 30 tỷ USD`), and a
     bare number -> the figure whose unit it shares (`cỡ 30 và 40 con/kg`, figures.py's
@@ -666,7 +678,10 @@ def annotate(doc: Analysis, figures: list[Figure]) -> list[Figure]:
             indicator = _indicator(sent, fig, prev, floor, upper.end if upper else fig.end)
             if upper is not None:
                 lower[id(upper)] = indicator
-        floor = max(floor, (upper or fig).end)
+        # a rate's denominator written after the figure ("40 con/kg", "5 tấn/ha", "đồng/hành
+        # khách") is the figure's, never the start of the next figure's subject ("con/kg tăng
+        # 20.000 đồng/kg": not "kg tăng")
+        floor = max(floor, _denominator_end(sent, (upper or fig).end))
         prev = indicator or prev
         year = figure_year(doc.context, fig.start, fig.end)
         out.append(fig.with_(indicator=indicator or None, year=year))
