@@ -352,7 +352,7 @@ _TO = re.compile(r"\s*(?:đến|tới)\s*$", re.IGNORECASE)
 # a bare number written before another figure's number, which shares its multiplier and unit:
 # "từ 3,5 đến 5 triệu đồng/tháng", "sẽ là 45 và 49 triệu khách", "từ 2 lên 4 làn xe"
 _SPACES_AFTER = re.compile(r"[ \t]{0,2}")
-_SHARED = ":shared-unit"  # the source tag of a bound that shares the next figure's unit
+SHARED_UNIT = ":shared-unit"  # the source tag of a bound that shares the next figure's unit (read by indicators)
 
 
 @lru_cache(maxsize=1)
@@ -400,7 +400,7 @@ def _shared_unit_bounds(text: str, figs: list[Figure], closed: _Closed, r: _Rule
             continue  # already a figure of its own unit ("từ 5% lên 7%")
         # "=": a range ("3,5 đến 5 triệu", "gấp 3 đến 5 lần") is marked by _spelled_ranges
         fig = f.with_(start=m.start("a"), end=m.end("a"), text=m.group("a"), value=scale(a, Decimal(repr(f.value)) / own),
-                      comparator="=", total=None, source=f.source + _SHARED)
+                      comparator="=", total=None, source=f.source + SHARED_UNIT)
         if i is not None:
             out[i] = fig
         else:
@@ -420,7 +420,7 @@ def _spelled_ranges(text: str, figs: list[Figure]) -> list[Figure]:
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
         if (a.unit == b.unit and a.comparator == "=" and b.comparator == "=" and a.value < b.value
-                and (a.source.endswith(_SHARED) or _FROM.search(text[max(0, a.start - 12):a.start]))
+                and (a.source.endswith(SHARED_UNIT) or _FROM.search(text[max(0, a.start - 12):a.start]))
                 and _TO.fullmatch(text[a.end:b.start])):
             out[i] = a.with_(comparator=">=", source=a.source + ":range")
             out[i + 1] = b.with_(comparator="<=", source=b.source + ":range")

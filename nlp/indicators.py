@@ -36,6 +36,7 @@ from functools import lru_cache
 
 from .analysis import Analysis
 from .figure_year import figure_year
+from .figures import SHARED_UNIT
 from .indicator_grammar import (NOMINAL_TAGS, NOUN_TAGS, TIME_NOUNS, VERB_TAGS, Sentence, cues,
                                 measuring_units, number_end)
 from .records import Figure
@@ -645,7 +646,7 @@ def _range_partners(text: str, figures: list[Figure]) -> dict[int, Figure]:
         joint = text[a.end:b.start]
         if _RANGE_JOINT.match(joint) and (a.unit == b.unit or a.end - a.start <= 8):
             out[id(a)] = b
-        elif ":shared-unit" in a.source and _PAIR_JOINT.match(joint):
+        elif SHARED_UNIT in a.source and _PAIR_JOINT.match(joint):
             out[id(a)] = b
     return out
 
