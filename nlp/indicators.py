@@ -46,7 +46,7 @@ _MAX_WORDS = 24  # an indicator longer than this is a clause, not a name for a m
 _DIGIT = re.compile(r"\d")
 _RANGE_JOINT = re.compile(r"\s*(?:[-–—]|đến|tới)\s*$", re.IGNORECASE)
 _PER = re.compile(r"\s?/\s?(?=[^\W\d_])")
-_PAIR_JOINT = re.compile(r"\s*(?:và|hoặc|hay)\s*$", re.IGNORECASE)
+_PAIR_JOINT = re.compile(r"\s*(?:và|hoặc)\s*$", re.IGNORECASE)  # the pair links of figures._BARE_BEFORE
 _DANGLING_TIME = re.compile(r"(?:^|\s)(?:(?:trong|vào|đến|tới|của|hết|cuối|đầu|tính)\s+)*(?:năm|thời\s+điểm)$", re.IGNORECASE)
 _COMPARED = re.compile(r"so(?:\s+với)?", re.IGNORECASE)
 _OPEN_BRACKET = re.compile(r"[(\[]")
