@@ -196,7 +196,8 @@ _AFTER_ISSUER_DATE_RE = re.compile(
     rf"\s*(?:của|do)\s+(?P<iss>[^\d;:()\n.,]{{1,70}}?)\s+(?:(?:được\s+)?ban\s+h[àa]nh\s+)?{NGAY}\s+(?:{DATE})",
     re.VERBOSE)
 _OF_RE = re.compile(r"[\s,)]*(?:của|do)\s+")
-_BAN_HANH_END_RE = re.compile(r"\s*ban\s+h[àa]nh\s+$")
+# `... ban hành <mention>` or `Thủ tướng Chính phủ đã ký <mention>`: the subject before is its issuer
+_BAN_HANH_END_RE = re.compile(r"(?:\s*ban\s+h[àa]nh|\s+(?:đã|vừa|mới)\s+k[ýy])\s+$")
 _YEAR_PHRASE_RE = re.compile(rf"\s+n[ăa]m\s+(?P<y>{YEAR})(?!\d)(?!\s?[{DASHES}]\s?\d)")
 # A year written right after a code (`159/CĐ-TTg 2025`, `57-NQ/TW 2024`) is its issue year:
 # one space or tab away (a line break starts a heading or an item), itself a whole number
@@ -372,6 +373,8 @@ def _canonical_id(c: _Candidate, year: int | None, issuer: Issuer | None, rules:
         return f"{number}/{canon}"
     templates = [rules.issuers.complete.get((issuer.id, doc_type)) if issuer else None,
                  rules.issuers.implied.get(doc_type)]
+    if year is not None:  # a number that carries its year (`82/2024/NĐ-CP`) before one without
+        templates.sort(key=lambda tpl: tpl is None or "{year}" not in tpl)
     for tpl in templates:
         if tpl and ("{year}" not in tpl or year is not None):
             return tpl.format(number=number, year=year)
