@@ -371,13 +371,12 @@ def _canonical_id(c: _Candidate, year: int | None, issuer: Issuer | None, rules:
         if year is not None and rule is not None and rule.year_in_number:
             return f"{number}/{year}/{canon}"  # a normative number always carries its year: `82/NĐ-CP 2024`
         return f"{number}/{canon}"
-    templates = [rules.issuers.complete.get((issuer.id, doc_type)) if issuer else None,
-                 rules.issuers.implied.get(doc_type)]
-    if year is not None:  # a number that carries its year (`82/2024/NĐ-CP`) before one without
-        templates.sort(key=lambda tpl: tpl is None or "{year}" not in tpl)
-    for tpl in templates:
-        if tpl and ("{year}" not in tpl or year is not None):
-            return tpl.format(number=number, year=year)
+    templates = [tpl for tpl in (rules.issuers.complete.get((issuer.id, doc_type)) if issuer else None,
+                                 rules.issuers.implied.get(doc_type))
+                 if tpl and ("{year}" not in tpl or year is not None)]
+    if templates:
+        # one that writes the known year is the fuller id: `82/2024/NĐ-CP` before `82/NĐ-CP`
+        return min(templates, key=lambda tpl: "{year}" not in tpl).format(number=number, year=year)
     return f"{doc_type} {number}/{year}" if year is not None else f"{doc_type} {number}"
 
 
