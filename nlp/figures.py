@@ -60,6 +60,8 @@ class _Rules:
     implied: tuple[tuple[float, str, str, str], ...] = ()  # (multiplier, rule id, unit, kind), largest first
     closed_anywhere: frozenset[str] = frozenset()  # pattern rules that may match with no digit
     measure_words: frozenset[str] = frozenset()  # lower-case words of the measure units (`m2`, `km2`)
+    # units.yml kind slash_unit: (`/word` after a unit, the units it may follow or empty: any)
+    slash_units: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -109,6 +111,8 @@ def rules() -> _Rules:
         _UnitRule("doc-type-count", "counted", re.compile(r"\s+" + alternation(doc_words) + WORD_END, re.IGNORECASE), None)
     ] if doc_words else []
     for u in lex.units:
+        if u.kind == "slash_unit":
+            continue  # not a unit of its own: it continues one (`_slash_unit`)
         if u.kind == "percent":  # `%` may touch the number; `phần trăm` is a word
             rx = r"\s?%|\s+phần\s+trăm" + WORD_END
         elif u.glued:
@@ -154,7 +158,30 @@ def rules() -> _Rules:
         implied=tuple(sorted(((u.implied_from, u.id, u.unit, u.kind) for u in lex.units if u.implied_from),
                              reverse=True)),
         measure_words=frozenset(w.lower() for u in lex.units if u.kind == "measure" for w in u.words),
+        slash_units=tuple((re.compile(r"[ \t]?/[ \t]?" + alternation(u.words) + WORD_END, re.IGNORECASE),
+                           frozenset(u.after)) for u in lex.units if u.kind == "slash_unit"),
     )
+
+
+def _slash_unit(text: str, end: int, unit: str, r: _Rules) -> tuple[int, str] | None:
+    """(end, unit) of a measure or counted noun that a slash continues (units.yml slash_unit:
+    `5,8 tấn/ha` -> tấn/ha, `63 tỉnh/thành phố`), else None."""
+    if "/" in unit:
+        return None  # already a compound unit (`km/h`, `đ/c`)
+    for rx, after in r.slash_units:
+        if after and unit not in after:
+            continue
+        m = rx.match(text, end)
+        if m:
+            return m.end(), f"{unit}/{' '.join(m.group().split('/', 1)[1].lower().split())}"
+    return None
+
+
+def slash_continued(unit: str | None) -> bool:
+    """Whether `unit` is one that a slash continued (`tấn/ha`, `tỉnh/thành phố`): a rate or a
+    pair whose measure the figure's subject names, as for `13,47 tiêu chí/xã`."""
+    head, slash, tail = (unit or "").partition("/")
+    return bool(slash) and _slash_unit("/" + tail, 0, head, rules()) is not None
 
 
 class _Closed:
@@ -484,6 +511,10 @@ def _figure(doc: Analysis, m: re.Match[str], closed: _Closed, r: _Rules) -> list
             if factor >= least:
                 unit, unit_rule, unit_kind = implied_unit, f"{rid}:implied", kind
                 break
+    if unit is not None and unit_kind in ("measure", "counted"):
+        slashed = _slash_unit(text, end, unit, r)
+        if slashed:
+            end, unit = slashed
     if unit is not None and closed.overlaps(m.end(), end):
         return []  # the "unit" is a closed span (`04 Nghị quyết 02-NQ/TU`?): no figure
     if (unit_kind == "counted" and unit_rule != "doc-type-count" and _is_proper_name(text, m.end(), end)

@@ -36,7 +36,7 @@ from functools import lru_cache
 
 from .analysis import Analysis
 from .figure_year import figure_year
-from .figures import SHARED_UNIT
+from .figures import SHARED_UNIT, slash_continued
 from .indicator_grammar import (NOMINAL_TAGS, NOUN_TAGS, TIME_NOUNS, VERB_TAGS, Sentence, cues,
                                 measuring_units, number_end)
 from .records import Figure
@@ -124,10 +124,11 @@ def _after_np(sent: Sentence, fig: Figure, kind: str | None, after: int) -> tupl
         start = number_end(text, upper.start() if upper else fig.start)
         while start < sent.end and text[start].isspace():
             start += 1
-        if re.match(r"\s*/\s*[^\W\d_]", text[after:after + 4]):
+        if slash_continued(fig.unit) or re.match(r"\s*/\s*[^\W\d_]", text[after:after + 4]):
             return None  # `13,47 tiêu chí/xã`, `64 người/xã`: a rate, its subject names the measure
     elif kind in ("%", "measure"):
-        if (kind == "%" and c.reference_head.match(text, after)) or re.match(r"\s*/", text[after:after + 3]):
+        if ((kind == "%" and c.reference_head.match(text, after)) or re.match(r"\s*/", text[after:after + 3])
+                or slash_continued(fig.unit)):
             return None  # `66,4% kế hoạch`, `tấn/năm`: a base or a rate, the subject names the measure
         if kind == "%" and _share_verb_before(sent, fig.start):
             return None  # `chiếm 19,32% tổng số dự án`: the whole the share is of

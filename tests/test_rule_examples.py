@@ -94,6 +94,10 @@ def units(rule: dict, example: str) -> None:
         assert re.search(multiplier_pattern(), example, re.IGNORECASE)
         return
     found = {f.unit for f in figures_in(example)}
+    if kind == "slash_unit":  # the word after the slash continues the unit (`tấn/ha`)
+        words = {" ".join(w.lower().split()) for w in rule["words"]}
+        assert any(u and u.partition("/")[2] in words for u in found), found
+        return
     if kind in ("classifier", "compound_head"):  # the head takes the word after it into the unit
         words = tuple(w.lower() for w in rule["words"])
         assert any(u and u.split()[0] in words and len(u.split()) > 1 for u in found), found

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..figures import slash_continued
 from ..records import Figure
 from ..segment import CLAUSE_BREAK, Word
 
@@ -40,7 +41,8 @@ def clause(text: str, sent: tuple[int, int], fig: Figure) -> tuple[int, int]:
 def counted_noun(fig: Figure) -> str:
     """The unit words written after the number (lowercase, multipliers dropped), '' if none."""
     if fig.unit and fig.unit != "%":
-        return fig.unit.lower()
+        # a unit that a slash continues (`tấn/ha`, `tỉnh/thành phố`) counts what its head counts
+        return fig.unit.partition("/")[0].lower() if slash_continued(fig.unit) else fig.unit.lower()
     tail = _NUMBER_HEAD.sub("", fig.text or "").strip().lower()
     if "/" in tail and tail.split("/")[0].strip() in ("tổng số", "mục tiêu", ""):
         tail = _NUMBER_HEAD.sub("", tail.split("/", 1)[-1]).strip()

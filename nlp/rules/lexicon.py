@@ -39,11 +39,12 @@ class DocType:
 @dataclass(frozen=True)
 class UnitWords:
     id: str
-    kind: str  # percent | point | currency | measure | counted
+    kind: str  # percent | point | currency | measure | counted | slash_unit
     words: tuple[str, ...]
     unit: str | None  # the fixed unit written into records, or None: the words as matched
     glued: bool  # may touch the number (`5ha`)
     implied_from: float | None = None  # a multiplier this large with no unit after it is in this unit
+    after: tuple[str, ...] = ()  # slash_unit: the units it may follow (empty: any measure or counted noun)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ def _units() -> tuple[tuple[UnitWords, ...], frozenset[str], frozenset[str]]:
             continue
         implied = r.get("implied_from")
         units.append(UnitWords(r["id"], r["kind"], _words(r, "words"), r.get("unit"), bool(r.get("glued")),
-                               float(implied) if implied is not None else None))
+                               float(implied) if implied is not None else None,
+                               tuple(w.lower() for w in _words(r, "after"))))
     return tuple(units), frozenset(classifiers), frozenset(heads)
 
 
