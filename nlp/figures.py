@@ -58,6 +58,7 @@ class _Rules:
     cmp_before: tuple[tuple[str, str, re.Pattern[str]], ...]
     cmp_after: tuple[tuple[str, str, re.Pattern[str]], ...]
     implied: tuple[tuple[float, str, str, str], ...] = ()  # (multiplier, rule id, unit, kind), largest first
+    priced: tuple[tuple[float, str, str, str, re.Pattern[str]], ...] = ()  # the same, after a price word
     closed_anywhere: frozenset[str] = frozenset()  # pattern rules that may match with no digit
     measure_words: frozenset[str] = frozenset()  # lower-case words of the measure units (`m2`, `km2`)
     # units.yml kind slash_unit: (`/word` after a unit, the units it may follow or empty: any)
@@ -158,6 +159,9 @@ def rules() -> _Rules:
         implied=tuple(sorted(((u.implied_from, u.id, u.unit, u.kind) for u in lex.units if u.implied_from),
                              reverse=True)),
         measure_words=frozenset(w.lower() for u in lex.units if u.kind == "measure" for w in u.words),
+        priced=tuple((u.priced_from, u.id, u.unit, u.kind,
+                      re.compile(rf"{WORD_START}{alternation(u.priced_by)}(?:\s+[^\W\d_]+){{0,2}}\s*$", re.IGNORECASE))
+                     for u in lex.units if u.priced_by and u.priced_from),
         slash_units=tuple((re.compile(r"[ \t]?/[ \t]?" + alternation(u.words) + WORD_END, re.IGNORECASE),
                            frozenset(u.after)) for u in lex.units if u.kind == "slash_unit"),
     )
@@ -352,7 +356,46 @@ def find_figures(doc: Analysis) -> list[Figure]:
         if closed.overlaps(m.start(), m.end()):
             continue
         out.extend(_figure(doc, m, closed, r))
-    return _spelled_ranges(text, _shared_unit_bounds(text, _compound_amounts(text, out), closed, r))
+    return _elliptical_units(text, _spelled_ranges(text, _shared_unit_bounds(text, _compound_amounts(text, out), closed, r)))
+
+
+def _named_after(text: str, end: int) -> bool:
+    """Whether a capitalised word follows the number: a unit the lexicon does not know (`3
+    triệu Bảng`, `72 triệu Rupiah`), so no unit is lent to it."""
+    m = re.match(r"[ \t]*([^\W\d_])", text[end:end + 4])
+    return bool(m and m.group(1).isupper())
+
+
+# between an amount and the next one of a range or a pair: "300 triệu đến 500 triệu đồng"
+_LINK_TO_NEXT = re.compile(r"[ \t]*(?:-|–|đến|tới|và|hoặc)[ \t]*(?:mức[ \t]+)?$", re.IGNORECASE)
+
+
+def _elliptical_units(text: str, figs: list[Figure]) -> list[Figure]:
+    """An amount written with its multiplier and no unit leaves out a unit the sentence gives
+    another amount: the next one when the two make a range or a pair ("từ 300 triệu đến 500
+    triệu đồng"), else the last amount before it with a multiplier and a unit ("đạt gần 100
+    triệu thuê bao, thuê bao trong nước đạt hơn 61 triệu"; "từ 4 triệu đồng lên 9 triệu"), not
+    across a `;`. It takes that unit; an amount with no such neighbour keeps none."""
+    def multiplied(f: Figure) -> bool:
+        m = expression_re().match(f.text)
+        return bool(m and m.group("mult") and m.group("mult").strip())
+
+    out = list(figs)
+    last: dict[tuple[int, int], Figure] = {}  # sentence -> its last multiplied amount with a unit
+    for i, f in enumerate(out):
+        if f.unit is None and f.total is None and _bare_multiplied().fullmatch(f.text) and not _named_after(text, f.end):
+            nxt = out[i + 1] if i + 1 < len(out) else None
+            donor = None
+            if (nxt is not None and nxt.unit not in (None, "%") and multiplied(nxt)
+                    and _LINK_TO_NEXT.match(text[f.end:nxt.start])):
+                donor = nxt
+            elif f.sentence in last and ";" not in text[last[f.sentence].end:f.start]:
+                donor = last[f.sentence]  # not across `;`: list items name measures of their own
+            if donor is not None:
+                out[i] = f.with_(unit=donor.unit, source=f.source + ELLIPTICAL_UNIT)
+        elif f.unit not in (None, "%") and multiplied(f):
+            last[f.sentence] = f
+    return out
 
 
 def _compound_amounts(text: str, figs: list[Figure]) -> list[Figure]:
@@ -380,6 +423,7 @@ _TO = re.compile(r"\s*(?:đến|tới)\s*$", re.IGNORECASE)
 # "từ 3,5 đến 5 triệu đồng/tháng", "sẽ là 45 và 49 triệu khách", "từ 2 lên 4 làn xe"
 _SPACES_AFTER = re.compile(r"[ \t]{0,2}")
 SHARED_UNIT = ":shared-unit"  # the source tag of a bound that shares the next figure's unit (read by indicators)
+ELLIPTICAL_UNIT = ":elliptical-unit"  # the source tag of an amount whose unit is not written after it
 
 
 @lru_cache(maxsize=1)
@@ -511,6 +555,9 @@ def _figure(doc: Analysis, m: re.Match[str], closed: _Closed, r: _Rules) -> list
             if factor >= least:
                 unit, unit_rule, unit_kind = implied_unit, f"{rid}:implied", kind
                 break
+        for least, rid, implied_unit, kind, priced_by in r.priced:
+            if unit is None and factor >= least and priced_by.search(prefix) and not _named_after(text, end):
+                unit, unit_rule, unit_kind = implied_unit, f"{rid}:priced", kind
     if unit is not None and unit_kind in ("measure", "counted"):
         slashed = _slash_unit(text, end, unit, r)
         if slashed:

@@ -36,7 +36,7 @@ from functools import lru_cache
 
 from .analysis import Analysis
 from .figure_year import figure_year
-from .figures import SHARED_UNIT, slash_continued
+from .figures import ELLIPTICAL_UNIT, SHARED_UNIT, slash_continued
 from .indicator_grammar import (NOMINAL_TAGS, NOUN_TAGS, TIME_NOUNS, VERB_TAGS, Sentence, cues,
                                 measuring_units, number_end)
 from .records import Figure
@@ -91,8 +91,8 @@ def _limit(p: str) -> str:
 
 def _unit_kind(text: str, fig: Figure) -> str | None:
     unit = (fig.unit or "").lower()
-    if not unit:
-        return None
+    if not unit or ELLIPTICAL_UNIT in fig.source:
+        return None  # no unit written after the number: nothing there names the measure
     if unit == "%":
         return "%"
     if unit.split()[0] in cues().ratio_units and _multiple(text, fig):

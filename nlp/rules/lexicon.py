@@ -45,6 +45,8 @@ class UnitWords:
     glued: bool  # may touch the number (`5ha`)
     implied_from: float | None = None  # a multiplier this large with no unit after it is in this unit
     after: tuple[str, ...] = ()  # slash_unit: the units it may follow (empty: any measure or counted noun)
+    priced_by: tuple[str, ...] = ()  # words before an amount of at least `priced_from` with no unit: this unit
+    priced_from: float | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,8 @@ def _units() -> tuple[tuple[UnitWords, ...], frozenset[str], frozenset[str]]:
         implied = r.get("implied_from")
         units.append(UnitWords(r["id"], r["kind"], _words(r, "words"), r.get("unit"), bool(r.get("glued")),
                                float(implied) if implied is not None else None,
-                               tuple(w.lower() for w in _words(r, "after"))))
+                               tuple(w.lower() for w in _words(r, "after")), _words(r, "priced_by"),
+                               float(r["priced_from"]) if r.get("priced_from") is not None else None))
     return tuple(units), frozenset(classifiers), frozenset(heads)
 
 
