@@ -19,7 +19,7 @@ NEAR_CHARS = 25
 _CLAUSE_BREAK = re.compile(CLAUSE_BREAK)
 _NUMBER_HEAD = re.compile(r"^[\d.,\s/–-]+")
 _MULTIPLIERS = ("nghìn", "ngàn", "triệu", "tỷ", "tỉ")
-_MONEY = ("đồng", "usd", "vnd", "vnđ", "euro", "đô la", "usd/năm")
+_MONEY = ("đồng", "usd", "vnd", "vnđ", "euro", "eur", "đô la", "usd/năm")
 
 
 def clause(text: str, sent: tuple[int, int], fig: Figure) -> tuple[int, int]:
