@@ -132,7 +132,7 @@ def rules() -> _Rules:
     filler_rx = alternation(fillers)
     for r in load("comparators", required=("kind", "words")):
         if r["kind"] == "before":
-            rx = rf"{WORD_START}{alternation(r['words'])}(?:\s+{filler_rx}){{0,3}}\s*$"
+            rx = rf"{WORD_START}(?P<cue>{alternation(r['words'])})(?:\s+{filler_rx}){{0,3}}\s*$"
             cmp_before.append((r["id"], r["comparator"], re.compile(rx, re.IGNORECASE)))
         elif r["kind"] == "after":
             # at most two words (the base noun) between the figure and the cue
@@ -306,11 +306,14 @@ def _noun_after(doc: Analysis, sent: tuple[int, int], pos: int, text: str) -> tu
 def _comparator(prefix: str, suffix: str) -> tuple[str, str | None]:
     """(comparator, rule id) from the cue words before or right after the figure."""
     r = rules()
-    best: tuple[int, str, str] | None = None
+    best: tuple[tuple[int, int], str, str] | None = None
     for rid, cmp, rx in r.cmp_before:
         m = rx.search(prefix)
-        if m and (best is None or m.start() > best[0]):  # the cue nearest the number wins
-            best = (m.start(), cmp, rid)
+        # the cue nearest the number wins; of two ending together the longer, which holds the
+        # other: "trên dưới" (~) over "dưới", "không vượt quá" (<=) and "nhỏ hơn" (<) over "hơn"
+        key = (m.end("cue"), -m.start("cue")) if m else None
+        if key and (best is None or key > best[0]):
+            best = (key, cmp, rid)
     if best:
         return best[1], best[2]
     for rid, cmp, rx in r.cmp_after:
