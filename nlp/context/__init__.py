@@ -137,7 +137,8 @@ class DocumentContext:
             p = after[0]
             gap = _RANGE_TAIL.sub("", text[end:p.start], count=1)
             if p.start - end <= AFTER_GAP and not _has_number(gap) and not any(ch in gap for ch in ",;:(") \
-                    and not p.comparison and not _heads_next(text, gap, p) and not _OF_OTHER.search(gap):
+                    and not p.comparison and not _heads_next(text, gap, p) and not _OF_OTHER.search(gap) \
+                    and not _NEXT_PREDICATE.search(gap):
                 return p
         for p in cands:
             if p.comparison and p.start >= end:
@@ -350,6 +351,10 @@ _FIGURE_BEFORE = re.compile(r"\d(?:\s*%|\s+[^\W\d_]+){0,3}\s+(?:vào\s+|trong\s+
 # "bổ sung 30.000 tỷ đồng cho các dự án của năm 2015": a period after "của"/"cho" that follows
 # another noun dates that noun, not the figure ("5,5% của cùng kỳ năm ngoái" is the figure's)
 _OF_OTHER = re.compile(r"[^\W\d_]\s+(?:của|cho)\s*$", re.IGNORECASE)
+# a coordinated predicate between a figure and a later time: "đạt tối thiểu 50% và tăng dần vào
+# các năm tiếp theo" times the second predicate, not the figure
+_NEXT_PREDICATE = re.compile(r"(?<![^\W_])(?:và|hoặc|nhưng|rồi)\s+(?:sẽ\s+|đã\s+|tiếp\s+tục\s+)?"
+                             r"(?:tăng|giảm|đạt|lên|xuống|vượt|duy\s+trì|hoàn\s+thành)(?![^\W_])", re.IGNORECASE)
 _MULTIPLE = re.compile(r"gấp(?![^\W_])", re.IGNORECASE)
 _RANGE_TAIL = re.compile(r"^\s*(?:[-–—]|đến|tới)\s*[\d.,]+")  # the rest of a range: "35 - 38 tỷ USD"
 _BASE_VALUE = re.compile(r"^\s*(?:\(|:|là|ở\s+mức|mức|đạt)?\s*$")
