@@ -50,7 +50,7 @@ _PAIR_JOINT = re.compile(r"\s*(?:và|hoặc)\s*$", re.IGNORECASE)  # the pair li
 _DANGLING_TIME = re.compile(r"(?:^|\s)(?:(?:trong|vào|đến|tới|của|hết|cuối|đầu|tính)\s+)*(?:năm|thời\s+điểm)$", re.IGNORECASE)
 _COMPARED = re.compile(r"so(?:\s+với)?", re.IGNORECASE)
 _OPEN_BRACKET = re.compile(r"[(\[]")
-_FROM_CHANGE = re.compile(r"(?<![^\W_])(?P<g>tăng|giảm)(?:\s+\S+){0,2}?\s+từ(?:\s+\S+){0,3}\s*$", re.IGNORECASE)
+_FROM_CHANGE = re.compile(r"(?<![^\W_])(?P<g>tăng|giảm)(?P<mid>(?:\s+\S+){0,2}?)\s+từ(?:\s+\S+){0,3}\s*$", re.IGNORECASE)
 
 
 # --- cleaning ---------------------------------------------------------------------------
@@ -233,9 +233,9 @@ def _subject(sent: Sentence, pos: int, floor: int, has_prev: bool = False, depth
     if b and _COMPARED.fullmatch(text[b[0]:b[1]].strip()) and left > floor:
         # `Giải ngân vốn ... so với kế hoạch ... chỉ đạt 41,97%`: the subject is before `so với`
         outer = sent.coordinated_start(sent.left_start(b[0], floor), floor)
-        raw = text[outer:b[0]]
+        base, raw = outer, text[outer:b[0]]
     else:
-        raw = text[left:pos]
+        base, raw = left, text[left:pos]
     if left == floor > sent.start and c.to_value.search(raw):
         return "", None  # `giảm từ 63,7% GDP năm 2016 xuống còn 55%`: the subject of the figure before
     m = c.reference_head.match(raw) if left == floor > sent.start else None
@@ -243,6 +243,10 @@ def _subject(sent: Sentence, pos: int, floor: int, has_prev: bool = False, depth
         raw = raw[m.end():]  # `63,7% GDP ...`: the base of the figure before is not this one's subject
     chg = _FROM_CHANGE.search(raw)
     if chg:
+        obj = sent.word_at(base + chg.start("mid") + len(chg.group("mid")) - len(chg.group("mid").lstrip()))
+        if chg.group("mid").strip() and obj is not None and obj.pos in NOUN_TAGS:
+            # `giúp tăng năng suất từ 45 tấn/ha`: the noun the change verb takes is what changes
+            return _clean(chg.group("mid"), tail_links=True), None
         raw = raw[:chg.end("g")]  # `dư nợ công giảm từ mức đỉnh 63,7%`: the change and its subject
     growth = c.growth_tail.search(_strip_comparators(raw))  # `GDP phải tăng ít nhất 7,4%`
     if growth:
