@@ -136,7 +136,8 @@ def rules() -> _Rules:
             cmp_before.append((r["id"], r["comparator"], re.compile(rx, re.IGNORECASE)))
         elif r["kind"] == "after":
             # at most two words (the base noun) between the figure and the cue
-            rx = rf"^(?:\s+[^\W\d_]+){{0,2}}?\s*{alternation(r['words'])}{WORD_END}"
+            # (a rate's `/năm` may stand first: `tăng từ 20%/năm trở lên`)
+            rx = rf"^(?:/[^\W_]+)?(?:\s+[^\W\d_]+){{0,2}}?\s*{alternation(r['words'])}{WORD_END}"
             cmp_after.append((r["id"], r["comparator"], re.compile(rx, re.IGNORECASE)))
 
     return _Rules(
@@ -359,7 +360,7 @@ def find_figures(doc: Analysis) -> list[Figure]:
         if closed.overlaps(m.start(), m.end()):
             continue
         out.extend(_figure(doc, m, closed, r))
-    return _elliptical_units(text, _spelled_ranges(text, _shared_unit_bounds(text, _compound_amounts(text, out), closed, r)))
+    return _spelled_ranges(text, _elliptical_units(text, _shared_unit_bounds(text, _compound_amounts(text, out), closed, r)))
 
 
 def _named_after(text: str, end: int) -> bool:
@@ -421,7 +422,8 @@ def _compound_amounts(text: str, figs: list[Figure]) -> list[Figure]:
 
 
 _FROM = re.compile(r"(?:^|\s)từ(?:\s+mức)?\s*$", re.IGNORECASE)
-_TO = re.compile(r"\s*(?:đến|tới)\s*$", re.IGNORECASE)
+_TO = re.compile(r"\s*(?:đến|tới)(?:\s+dưới)?\s*$", re.IGNORECASE)
+_DASH = re.compile(r"[ \t]*[-–][ \t]*")
 # a bare number written before another figure's number, which shares its multiplier and unit:
 # "từ 3,5 đến 5 triệu đồng/tháng", "sẽ là 45 và 49 triệu khách", "từ 2 lên 4 làn xe"
 _SPACES_AFTER = re.compile(r"[ \t]{0,2}")
@@ -493,11 +495,16 @@ def _spelled_ranges(text: str, figs: list[Figure]) -> list[Figure]:
     out = list(figs)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
-        if (a.unit == b.unit and a.comparator == "=" and b.comparator == "=" and a.value < b.value
-                and (a.source.endswith(SHARED_UNIT) or _FROM.search(text[max(0, a.start - 12):a.start]))
-                and _TO.fullmatch(text[a.end:b.start])):
+        if not (a.unit == b.unit and a.comparator == "=" and b.comparator in ("=", "<") and a.value < b.value):
+            continue
+        between = text[a.end:b.start]
+        opened = a.source.endswith(SHARED_UNIT) or _FROM.search(text[max(0, a.start - 12):a.start])
+        if (opened and _TO.fullmatch(between)) or (a.unit is not None and _DASH.fullmatch(between)):
+            # `từ 2.300 tỷ đồng đến dưới 5.000 tỷ đồng`: the upper bound keeps its own `<`;
+            # a dash between two whole amounts (`300 triệu – 500 triệu đồng`) is a range too
             out[i] = a.with_(comparator=">=", source=a.source + ":range")
-            out[i + 1] = b.with_(comparator="<=", source=b.source + ":range")
+            if b.comparator == "=":
+                out[i + 1] = b.with_(comparator="<=", source=b.source + ":range")
     return out
 
 
