@@ -360,7 +360,8 @@ def find_figures(doc: Analysis) -> list[Figure]:
         if closed.overlaps(m.start(), m.end()):
             continue
         out.extend(_figure(doc, m, closed, r))
-    return _spelled_ranges(text, _elliptical_units(text, _shared_unit_bounds(text, _compound_amounts(text, out), closed, r)))
+    figs = _elliptical_units(text, _shared_unit_bounds(text, _compound_amounts(text, out), closed, r))
+    return _spelled_ranges(text, [_counted_by_subject(doc, f) for f in figs])
 
 
 def _named_after(text: str, end: int) -> bool:
@@ -400,6 +401,43 @@ def _elliptical_units(text: str, figs: list[Figure]) -> list[Figure]:
         elif f.unit not in (None, "%") and multiplied(f):
             last[f.sentence] = f
     return out
+
+
+# "số hồ sơ đang xử lý là 717", "lượng khách quốc tế đạt 27 triệu": a count's head noun, then
+# a short predicate ending in a link verb right before the number
+_COUNT_HEAD = re.compile(r"(?<![^\W_])(?:số\s+lượng|tổng\s+số|số|lượng|tổng)\s+(?=[^\W\d_])", re.IGNORECASE)
+_COUNT_LINK = re.compile(r"(?<![^\W_])(?:đạt|là|lên|còn|có)(?:\s+(?:khoảng|gần|hơn|trên|xấp\s+xỉ|tới|đến))?\s*$",
+                         re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:()]")
+_NOT_COUNTED = frozenset({"tiền", "vốn", "lượng", "lần", "liệu"})
+
+
+def _counted_by_subject(doc: Analysis, f: Figure) -> Figure:
+    """A number with no unit whose clause counts a noun before it ("số hồ sơ đang xử lý là
+    717", "lượng khách quốc tế đạt 27 triệu") counts that noun: it is the unit (GUIDELINES:
+    the counted noun). Only when the head noun opens a short predicate ending in a link verb
+    right before the number, with no other number or clause break between."""
+    if f.unit is not None or f.total is not None or _named_after(doc.text, f.end):
+        return f
+    text = doc.text
+    lo = max(f.sentence[0], f.start - 80)
+    brk = [m.end() for m in _CLAUSE_BREAK.finditer(text, lo, f.start)]
+    lo = brk[-1] if brk else lo
+    heads = list(_COUNT_HEAD.finditer(text, lo, f.start))
+    if not heads or not _COUNT_LINK.search(text, heads[-1].end(), f.start):
+        return f
+    pos = heads[-1].end()
+    words = doc.words(f.sentence)
+    if any(w.start < heads[-1].start() < w.end for w in words):
+        return f  # `Dân số thành phố`: the head is the end of another word
+    w = next((w for w in words if w.start <= pos < w.end), None)
+    if w is None or w.pos not in COUNTED_NOUN_TAGS or re.search(r"\d", text[pos:f.start]) \
+            or len(text[w.end:f.start].split()) > 8:
+        return f
+    noun = " ".join(text[pos:w.end].lower().split())
+    if not noun or noun in _NOT_COUNTED:
+        return f
+    return f.with_(unit=noun, source=f.source + ELLIPTICAL_UNIT)
 
 
 def _compound_amounts(text: str, figs: list[Figure]) -> list[Figure]:
