@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import platform
 import warnings
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from ..analysis import Analysis
 from ..linear_model import LinearScorer, file_sha256, load_scorers
 from ..records import ROLES, Figure
 from .context import sentence_for
+from .cues import cue_groups
 from .features import FEATURE_VERSION, features
 from .joint import Place, place_of, scores, softmax, stacked_features
 from .links import joint_choice, link_groups
@@ -90,7 +92,7 @@ class RoleModel:
         return classes, softmax(z, self.temperature)
 
 
-# Two rules of corpus/GUIDELINES.md that decoding enforces over the model's scores; the
+# Three rules of corpus/GUIDELINES.md that decoding enforces over the model's scores; the
 # confidence stays the model's probability of the role taken, so review still sees its doubt.
 # A figure that a goal noun heads with nothing between ("đạt 50.350 doanh nghiệp/mục tiêu
 # 48.000 doanh nghiệp", "chỉ tiêu 6,7%") is the goal itself (`target`, "chỉ tiêu tăng trưởng
@@ -104,10 +106,27 @@ _HEADED_BY_GOAL = ("nearest_left_adjacent", "goal_head")
 _NEVER_TARGET = "unit:unit_plan"
 
 
-def _allowed(feats: dict, fig: Figure) -> set[str] | None:
+# A goal noun stated as the subject of "là", ":", "(" or a change verb right before the figure
+# ("kế hoạch là 60.000 ha", "(kế hoạch tăng 6,2%)", "chỉ tiêu đề ra (90% trở lên)", "đặt mục
+# tiêu giảm 15%") names the goal's value: `target` (15 of 15 such figures in all the gold).
+# Not with "đạt": "chỉ tiêu kế hoạch giao đạt 140.929 tỷ đồng" reports a result against it.
+_GOAL_GROUPS = ("goal", "goal_head")
+_GOAL_STATED_TAIL = (r"(?:\s+(?:năm\s+\d{4}|cả\s+năm|(?:Quốc\s+hội\s+|Chính\s+phủ\s+)?(?:được\s+)?giao|đề\s+ra|đặt\s+ra))?"
+                     r"\s*(?:tăng|giảm|là|:|\()\s*(?:khoảng|trên|dưới|từ|tối\s+thiểu|ít\s+nhất|tối\s+đa|gần|hơn)?\s*$")
+
+
+@lru_cache(maxsize=1)
+def _goal_stated() -> re.Pattern[str]:
+    heads = r"\s+".join  # syllables of a phrase, any spacing between
+    alternatives = "|".join(heads(re.escape(syl) for syl in p) for g in cue_groups() if g.group in _GOAL_GROUPS
+                            for p in g.phrases)
+    return re.compile(r"(?<![^\W_])(?:" + alternatives + ")" + _GOAL_STATED_TAIL, re.IGNORECASE)
+
+
+def _allowed(feats: dict, fig: Figure, text: str = "") -> set[str] | None:
     """The roles decoding may give this figure (None: any)."""
     key, group = _HEADED_BY_GOAL
-    if feats.get(key) == group:
+    if feats.get(key) == group or (text and _goal_stated().search(text, max(0, fig.start - 70), fig.start)):
         return {"target"}
     if feats.get(_NEVER_TARGET) and fig.total is None:
         return {"actual", "other"}
@@ -130,7 +149,7 @@ def assign_roles(doc: Analysis, figures: list[Figure], model: RoleModel | None) 
     if model is not None:
         feats = [features(doc, fig, sentence_for(doc.flat, fig)) for fig in figures]
         classes, probs = model.decide(feats, [place_of(doc, fig) for fig in figures])
-        allowed = [_allowed(f, fig) for f, fig in zip(feats, figures)]
+        allowed = [_allowed(f, fig, doc.text) for f, fig in zip(feats, figures)]
         chosen: list[int | None] = [None] * len(figures)
         for members in link_groups(doc.text, figures):
             k = joint_choice(probs, members, allowed, classes)
