@@ -38,7 +38,7 @@ def test_year_of_a_column_header(header, year):
 
 
 @pytest.mark.parametrize("raw,unit,factor", [
-    ("%", "%", 1), ("Nghìn ha", "ha", 1e3), ("tỷ đồng", "đồng", 1e9), ("Triệu USD", "usd", 1e6),
+    ("%", "%", 1), ("Nghìn ha", "ha", 1e3), ("tỷ đồng", "đồng", 1e9), ("Triệu USD", "usd", 1e6), ("Triệu Euro", "euro", 1e6), ("triệu EUR", "eur", 1e6),
     ("doanh nghiệp", "doanh nghiệp", 1), ("m2/người", "m2/người", 1), ("nghìn tỷ đồng", "đồng", 1e12),
     ("tỷ lệ", "tỷ lệ", 1), (None, None, 1),
 ])

@@ -82,7 +82,8 @@ def _currency() -> dict[str, str]:
     for r in load("units", required=("kind", "words")):
         if r["kind"] in ("currency", "percent"):
             for w in r["words"]:
-                out[" ".join(str(w).lower().split())] = r["unit"]
+                word = " ".join(str(w).lower().split())
+                out[word] = r.get("unit") or word  # no fixed unit: as written (`euro`, `eur`)
     return out
 
 
