@@ -606,6 +606,7 @@ def _figure(doc: Analysis, m: re.Match[str], closed: _Closed, r: _Rules) -> list
         for least, rid, implied_unit, kind, priced_by in r.priced:
             if unit is None and factor >= least and priced_by.search(prefix) and not _named_after(text, end):
                 unit, unit_rule, unit_kind = implied_unit, f"{rid}:priced", kind
+                break
     if unit is not None and unit_kind in ("measure", "counted"):
         slashed = _slash_unit(text, end, unit, r)
         if slashed:

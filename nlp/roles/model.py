@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import platform
+import re
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache

@@ -76,15 +76,12 @@ def _has_cue(row: Row) -> bool:
 
 @lru_cache(maxsize=1)
 def _currency() -> dict[str, str]:
-    from ..rules import load
+    """{header word: unit} of the currencies and the percentage, as the figures read them: a
+    rule's fixed unit, else the word as written, lower-cased (`euro`, `eur`)."""
+    from ..rules.lexicon import lexicon
 
-    out = {}
-    for r in load("units", required=("kind", "words")):
-        if r["kind"] in ("currency", "percent"):
-            for w in r["words"]:
-                word = " ".join(str(w).lower().split())
-                out[word] = r.get("unit") or word  # no fixed unit: as written (`euro`, `eur`)
-    return out
+    return {w: u.unit or w for u in lexicon().units if u.kind in ("currency", "percent")
+            for w in (" ".join(str(x).lower().split()) for x in u.words)}
 
 
 def normalize_unit(raw: str | None) -> tuple[str | None, float]:
